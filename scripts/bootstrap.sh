@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(cmake g++ clang-14 libeigen3-dev libxsimd-dev libfast-float-dev googletest libgtest-dev binaryen wabt)
+apt_packages=(cmake g++ clang-14 libclang-rt-14-dev libeigen3-dev libxsimd-dev libfast-float-dev googletest libgtest-dev binaryen wabt)
 # Emscripten: an emsdk on PATH wins; otherwise Debian's package.
 if ! command -v emcc >/dev/null 2>&1; then apt_packages+=(emscripten); fi
 # Browser tests need Debian's Chromium (never a downloaded browser).
