@@ -50,6 +50,20 @@ void f32_log_softmax_ref(int M, int N, const float* x, float* y);
 void f32_adam_ref(std::size_t n, float* p, const float* g, float* m, float* v, float alpha, float beta1,
                   float beta2, float eps, float decay);
 
+// ---- the xsimd variants (built only when MOE_SIMD=1; same contracts as above) ---------------
+#if defined(MOE_SIMD) && MOE_SIMD
+void f32_gemm_nn_simd(int M, int N, int K, const float* A, const float* B, float* C, bool accumulate);
+void f32_gemm_nt_simd(int M, int N, int K, const float* A, const float* B, float* C, bool accumulate);
+void f32_gemm_tn_simd(int M, int N, int K, const float* A, const float* B, float* C, bool accumulate);
+void f32_bias_act_simd(int M, int N, float* y, const float* b, Act act, float* pre);
+void f32_act_backward_simd(int M, int N, const float* dy, const float* pre, Act act, float* dz);
+void f32_bias_backward_simd(int M, int N, const float* dz, float* db);
+void f32_softmax_simd(int M, int N, const float* x, float* y);
+void f32_log_softmax_simd(int M, int N, const float* x, float* y);
+void f32_adam_simd(std::size_t n, float* p, const float* g, float* m, float* v, float alpha, float beta1,
+                   float beta2, float eps, float decay);
+#endif
+
 // Scalar activation and its derivative (shared by reference kernels and the core).
 float act_ref(Act act, float z);
 float act_grad_ref(Act act, float z);

@@ -1,0 +1,98 @@
+// xsimd row softmax and log-softmax (max subtracted, so large logits stay finite), generic over
+// the arch. Same semantics as reference/f32_elementwise_ref.cpp. Not here: the gate's top-k logic.
+#if MOE_SIMD
+#include <cmath>
+#include <cstddef>
+#include <limits>
+
+#include "kernels/kernels.h"
+#include "kernels/simd_tail.h"  // includes xsimd
+
+namespace moe::kernels {
+namespace {
+
+using simd::lanes_below;
+using simd::load_tail;
+using simd::max_lane;
+using simd::store_tail;
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+template <class Vec>
+float row_max(int N, const float* x) {
+  constexpr int W = Vec::size;
+  Vec mx(kNegInf);
+  int j = 0;
+  for (; j + W <= N; j += W) mx = xsimd::max(mx, Vec::load_unaligned(x + j));
+  if (j < N) mx = xsimd::max(mx, load_tail<Vec>(x + j, N - j, kNegInf));
+  return max_lane(mx);
+}
+
+// sum_j exp(x_j - mx); if e != nullptr it also receives exp(x - mx) (N,). e may alias x.
+template <class Vec>
+float row_sum_exp(int N, const float* x, float mx, float* e) {
+  constexpr int W = Vec::size;
+  const Vec m(mx);
+  Vec sum(0.0f);
+  int j = 0;
+  for (; j + W <= N; j += W) {
+    const Vec ev = xsimd::exp(Vec::load_unaligned(x + j) - m);
+    if (e) ev.store_unaligned(e + j);
+    sum += ev;
+  }
+  if (j < N) {
+    const int n = N - j;
+    const Vec ev = xsimd::select(lanes_below<Vec>(n), xsimd::exp(load_tail<Vec>(x + j, n, mx) - m), Vec(0.0f));
+    if (e) store_tail(ev, e + j, n);
+    sum += ev;
+  }
+  return xsimd::hadd(sum);
+}
+
+template <class Arch>
+void softmax_rows(int M, int N, const float* x, float* y) {
+  using Vec = xsimd::batch<float, Arch>;
+  constexpr int W = Vec::size;
+  for (int i = 0; i < M; i++) {
+    const float* xr = x + (std::size_t)i * N;  // (N,)
+    float* yr = y + (std::size_t)i * N;        // (N,)
+    const float mx = row_max<Vec>(N, xr);
+    const Vec inv(1.0f / row_sum_exp<Vec>(N, xr, mx, yr));
+    int j = 0;
+    for (; j + W <= N; j += W) (Vec::load_unaligned(yr + j) * inv).store_unaligned(yr + j);
+    if (j < N) store_tail(load_tail<Vec>(yr + j, N - j, 0.0f) * inv, yr + j, N - j);
+  }
+}
+
+template <class Arch>
+void log_softmax_rows(int M, int N, const float* x, float* y) {
+  using Vec = xsimd::batch<float, Arch>;
+  constexpr int W = Vec::size;
+  for (int i = 0; i < M; i++) {
+    const float* xr = x + (std::size_t)i * N;  // (N,)
+    float* yr = y + (std::size_t)i * N;        // (N,)
+    const float mx = row_max<Vec>(N, xr);
+    // reference: log softmax(x)_j = x_j - (max + log sum_k exp(x_k - max))
+    const Vec lse(mx + std::log(row_sum_exp<Vec>(N, xr, mx, nullptr)));
+    int j = 0;
+    for (; j + W <= N; j += W) (Vec::load_unaligned(xr + j) - lse).store_unaligned(yr + j);
+    if (j < N) store_tail(load_tail<Vec>(xr + j, N - j, 0.0f) - lse, yr + j, N - j);
+  }
+}
+
+using Arch = xsimd::default_arch;
+
+}  // namespace
+
+void f32_softmax_simd(int M, int N, const float* x, float* y) {
+  if (N <= 0) return;
+  softmax_rows<Arch>(M, N, x, y);
+}
+
+void f32_log_softmax_simd(int M, int N, const float* x, float* y) {
+  if (N <= 0) return;
+  log_softmax_rows<Arch>(M, N, x, y);
+}
+
+}  // namespace moe::kernels
+#endif  // MOE_SIMD
