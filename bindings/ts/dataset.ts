@@ -1,0 +1,247 @@
+// Dataset: encoded tabular data (features, labels, the fitted preprocessing schema) read from CSV by
+// the wasm core or built from arrays; split() runs here in TS. A Dataset holds no wasm memory.
+import { MoEError } from './errors.js';
+import { current } from './module-loader.js';
+import { int, num, type Task } from './options.js';
+
+export type ColumnKind = 'numeric' | 'categorical' | 'target' | 'ignored';
+export interface ColumnInfo { name: string; kind: ColumnKind; missing: number }
+
+/** The fitted preprocessing as produced by the core's CSV reader; plain JSON. */
+export type Schema = Record<string, unknown>;
+
+export interface CsvOptions {
+  /** Target column: name or 0-based index. Default: the last column (with a schema: the schema's target, if present). */
+  target?: string | number;
+  delimiter?: 'auto' | string;
+  header?: 'auto' | boolean;
+  task?: 'auto' | Task;
+  /** Encode with an earlier dataset's schema (no refitting). */
+  schema?: Schema | string | null;
+}
+
+export interface ArraysOptions {
+  numFeatures: number;
+  task?: Task;
+  featureNames?: string[];
+  classes?: string[];
+}
+
+export interface SplitOptions { seed?: number; stratify?: boolean }
+
+interface Parts {
+  features: Float32Array; labels: Int32Array | Float32Array | null; numRows: number; numFeatures: number;
+  task: Task; featureNames: string[]; classes: string[]; columns: ColumnInfo[]; warnings: string[];
+  schema: Schema | null;
+}
+
+export class Dataset {
+  /** (numRows, numFeatures) row-major, encoded (standardised numerics, one-hot categories). */
+  readonly features: Float32Array;
+  /** (numRows,) class indices, or (numRows * outputs) regression values; null when the CSV had no target. */
+  readonly labels: Int32Array | Float32Array | null;
+  readonly numRows: number;
+  readonly numFeatures: number;
+  readonly task: Task;
+  readonly featureNames: string[];
+  readonly classes: string[];
+  readonly columns: ColumnInfo[];
+  readonly warnings: string[];
+  readonly schema: Schema | null;
+
+  private constructor(p: Parts) {
+    this.features = p.features; this.labels = p.labels; this.numRows = p.numRows; this.numFeatures = p.numFeatures;
+    this.task = p.task; this.featureNames = p.featureNames; this.classes = p.classes; this.columns = p.columns;
+    this.warnings = p.warnings; this.schema = p.schema;
+  }
+
+  /** Regression targets per row (1 for CSV data); for classification the number of classes. */
+  get outputDim(): number {
+    if (this.task === 'classification') return this.classes.length;
+    if (!this.labels || this.numRows === 0) return 1;
+    return this.labels.length / this.numRows;
+  }
+
+  /** Parses and encodes CSV text or bytes (UTF-8, BOM tolerated). Throws MoEError naming row and column. */
+  static fromCSV(input: string | Uint8Array | ArrayBuffer, options: CsvOptions = {}): Dataset {
+    const { raw } = current();
+    let bytes: Uint8Array;
+    if (typeof input === 'string') bytes = new TextEncoder().encode(input);
+    else if (input instanceof Uint8Array) bytes = input;
+    else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
+    else throw new MoEError(`Dataset.fromCSV: input must be a string, Uint8Array or ArrayBuffer, got ${typeof input}`);
+    if (options === null || typeof options !== 'object') throw new MoEError('Dataset.fromCSV: options must be an object');
+    const { target, delimiter = 'auto', header = 'auto', task = 'auto', schema } = options;
+    if (target !== undefined && typeof target !== 'string') int('target', target, 0);
+    if (typeof delimiter !== 'string' || (delimiter !== 'auto' && delimiter.length !== 1)) {
+      throw new MoEError(`delimiter must be 'auto' or a single character, got ${JSON.stringify(delimiter)}`);
+    }
+    if (header !== 'auto' && typeof header !== 'boolean') throw new MoEError(`header must be 'auto', true or false, got ${JSON.stringify(header)}`);
+    if (!['auto', 'classification', 'regression'].includes(task)) {
+      throw new MoEError(`task must be 'auto', 'classification' or 'regression', got ${JSON.stringify(task)}`);
+    }
+    const r = raw.readCsv(bytes, {
+      target: typeof target === 'string' ? target : '',
+      target_index: typeof target === 'number' ? target : -1,
+      delimiter, header: header === 'auto' ? 'auto' : header ? 'true' : 'false', task,
+      schema: schema == null ? '' : typeof schema === 'string' ? schema : JSON.stringify(schema),
+    });
+    if (r.code !== 0) throw new MoEError(r.message, 'ParseError');
+    return new Dataset({
+      features: r.features, labels: r.labels, numRows: r.numRows, numFeatures: r.numFeatures, task: r.task,
+      featureNames: r.featureNames, classes: r.classes, columns: r.columns as ColumnInfo[], warnings: r.warnings,
+      schema: r.schema ? (JSON.parse(r.schema) as Schema) : null,
+    });
+  }
+
+  /** Wraps already-encoded arrays: x (rows, numFeatures), y (rows,) class indices or (rows * outputs) values. */
+  static fromArrays(x: Float32Array | ArrayLike<number>, y: Int32Array | Float32Array | ArrayLike<number>, options: ArraysOptions): Dataset {
+    if (options === null || typeof options !== 'object') throw new MoEError('Dataset.fromArrays: options { numFeatures } are required');
+    const d = int('numFeatures', options.numFeatures, 1);
+    const task = options.task ?? (y instanceof Float32Array ? 'regression' : 'classification');
+    if (task !== 'classification' && task !== 'regression') throw new MoEError(`task must be 'classification' or 'regression', got ${JSON.stringify(task)}`);
+    const features = checkFeatures(x, d, 'x');
+    const rows = features.length / d;
+    const labels = checkLabels(y, rows, task, undefined, 'y');
+    let classes: string[] = [];
+    if (task === 'classification') {
+      let max = -1;
+      for (const v of labels as Int32Array) max = Math.max(max, v);
+      classes = options.classes ? [...options.classes] : Array.from({ length: Math.max(max + 1, 2) }, (_, i) => String(i));
+      if (max >= classes.length) throw new MoEError(`y contains class ${max} but only ${classes.length} classes were given`);
+    }
+    const featureNames = options.featureNames ? [...options.featureNames] : Array.from({ length: d }, (_, i) => `x${i}`);
+    if (featureNames.length !== d) throw new MoEError(`featureNames has ${featureNames.length} names, expected numFeatures = ${d}`);
+    return new Dataset({
+      features, labels, numRows: rows, numFeatures: d, task, featureNames, classes,
+      columns: featureNames.map((name) => ({ name, kind: 'numeric' as const, missing: 0 })),
+      warnings: [], schema: null,
+    });
+  }
+
+  /** Splits rows into [first, second] with `fraction` of the rows in the first; seeded shuffle. */
+  split(fraction: number, options: SplitOptions = {}): [Dataset, Dataset] {
+    num('split fraction', fraction, 0, 1, true);
+    if (fraction >= 1) throw new MoEError(`split fraction must be in (0, 1), got ${fraction}`);
+    const seed = int('split seed', options.seed ?? 0, 0);
+    const rng = mulberry32(seed);
+    const warnings: string[] = [];
+    let first: number[] = [];
+    let second: number[] = [];
+    let stratified = false;
+    if (options.stratify && this.task === 'classification' && this.labels) {
+      const byClass = new Map<number, number[]>();
+      for (let i = 0; i < this.numRows; i++) {
+        const c = this.labels[i];
+        if (!byClass.has(c)) byClass.set(c, []);
+        byClass.get(c)!.push(i);
+      }
+      const tooSmall = [...byClass.entries()].filter(([, rows]) => rows.length < 2);
+      if (tooSmall.length === 0) {
+        stratified = true;
+        for (const [, rows] of [...byClass.entries()].sort((a, b) => a[0] - b[0])) {
+          shuffle(rows, rng);
+          const k = Math.min(rows.length - 1, Math.max(1, Math.round(rows.length * fraction)));
+          first.push(...rows.slice(0, k));
+          second.push(...rows.slice(k));
+        }
+        shuffle(first, rng);
+        shuffle(second, rng);
+      } else {
+        warnings.push(`split: stratify ignored, class '${this.classes[tooSmall[0][0]] ?? tooSmall[0][0]}' has fewer than 2 rows`);
+      }
+    } else if (options.stratify) {
+      warnings.push('split: stratify ignored (only classification datasets with labels can be stratified)');
+    }
+    if (!stratified) {
+      const all = Array.from({ length: this.numRows }, (_, i) => i);
+      shuffle(all, rng);
+      const k = Math.round(this.numRows * fraction);
+      first = all.slice(0, k);
+      second = all.slice(k);
+    }
+    return [this.take(first, warnings), this.take(second, warnings)];
+  }
+
+  private take(rows: number[], extraWarnings: string[]): Dataset {
+    const d = this.numFeatures;
+    const features = new Float32Array(rows.length * d);
+    rows.forEach((r, i) => features.set(this.features.subarray(r * d, r * d + d), i * d));
+    let labels: Int32Array | Float32Array | null = null;
+    if (this.labels) {
+      const c = this.labels.length / this.numRows;
+      labels = this.labels instanceof Int32Array ? new Int32Array(rows.length * c) : new Float32Array(rows.length * c);
+      rows.forEach((r, i) => labels!.set(this.labels!.subarray(r * c, r * c + c), i * c));
+    }
+    return new Dataset({
+      features, labels, numRows: rows.length, numFeatures: d, task: this.task, featureNames: this.featureNames,
+      classes: this.classes, columns: this.columns, warnings: [...this.warnings, ...extraWarnings], schema: this.schema,
+    });
+  }
+}
+
+/** Checks and copies a feature matrix: length a multiple of d, every value finite. */
+export function checkFeatures(x: unknown, d: number, name: string): Float32Array {
+  let out: Float32Array;
+  if (x instanceof Float32Array) out = x;
+  else if (Array.isArray(x) && x.length > 0 && Array.isArray(x[0])) {
+    out = new Float32Array(x.length * d);
+    x.forEach((row: unknown, i) => {
+      if (!Array.isArray(row) || row.length !== d) throw new MoEError(`${name}[${i}] has ${Array.isArray(row) ? row.length : 'no'} values, expected ${d}`);
+      out.set(row as number[], i * d);
+    });
+  } else if (x && typeof (x as ArrayLike<number>).length === 'number' && typeof x !== 'string') out = Float32Array.from(x as ArrayLike<number>);
+  else throw new MoEError(`${name} must be a Float32Array (rows * ${d} values), got ${x === null ? 'null' : typeof x}`);
+  if (out.length === 0) throw new MoEError(`${name} is empty: at least one row of ${d} features is needed`);
+  if (out.length % d !== 0) throw new MoEError(`${name} has ${out.length} values, which is not a multiple of ${d} features per row`);
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i])) throw new MoEError(`${name} has a non-finite value (${out[i]}) at row ${Math.floor(i / d)}, column ${i % d}`);
+  }
+  return out;
+}
+
+/** Checks labels: classification -> Int32Array of rows class indices (< classes if given); regression -> finite Float32Array. */
+export function checkLabels(y: unknown, rows: number, task: Task, classes: number | undefined, name: string): Int32Array | Float32Array {
+  if (!y || typeof (y as ArrayLike<number>).length !== 'number' || typeof y === 'string') {
+    throw new MoEError(`${name} must be an Int32Array or Float32Array of labels, got ${y === null ? 'null' : typeof y}`);
+  }
+  const src = y as ArrayLike<number>;
+  if (task === 'classification') {
+    if (src.length !== rows) throw new MoEError(`${name} has ${src.length} labels but x has ${rows} rows`);
+    const out = src instanceof Int32Array ? src : new Int32Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const v = src[i];
+      if (!Number.isInteger(v) || v < 0 || (classes !== undefined && v >= classes)) {
+        const range = classes !== undefined ? ` in [0, ${classes - 1}]` : ' >= 0';
+        throw new MoEError(`${name}[${i}] = ${v} is not a class index${range}`);
+      }
+      out[i] = v;
+    }
+    return out;
+  }
+  if (src.length === 0 || src.length % rows !== 0) throw new MoEError(`${name} has ${src.length} values for ${rows} rows`);
+  const out = src instanceof Float32Array ? src : Float32Array.from(src);
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i])) throw new MoEError(`${name} has a non-finite value (${out[i]}) at row ${Math.floor(i / (out.length / rows))}`);
+  }
+  return out;
+}
+
+// reference: Tommy Ettinger's mulberry32 (public-domain 32-bit PRNG), for seeded splits.
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle(a: number[], rng: () => number): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+}

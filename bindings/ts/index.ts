@@ -1,0 +1,10 @@
+// The public entry of the moe-wasm package: init, Dataset, MoE, loadModel and the error classes.
+// The worker-backed trainer lives in the separate entry 'moe-wasm/worker'.
+export { init, simdSupported, type InitOptions, type InitResult } from './module-loader.js';
+export { MoEError, AbortError } from './errors.js';
+export { Dataset, type CsvOptions, type ArraysOptions, type SplitOptions, type Schema, type ColumnInfo, type ColumnKind } from './dataset.js';
+export { MoE, loadModel, type FitOptions, type History, type Logs, type Data, type EvaluateResult } from './model.js';
+export type { MoEOptions, Task, Activation, GatingOptions, OptimizerOptions } from './options.js';
+
+/** Bytes currently allocated in the active wasm heap (malloc'ed, not freed); for leak checks. */
+export { heapUsage } from './heap.js';

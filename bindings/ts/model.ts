@@ -1,0 +1,311 @@
+// MoE: the model handle of the public API (TF.js-style async fit with callbacks and AbortSignal,
+// predict/evaluate/gate/summary/save/dispose) over one Embind model object, plus loadModel().
+import { AbortError, MoEError, check } from './errors.js';
+import { Dataset, checkFeatures, checkLabels, type Schema } from './dataset.js';
+import { current, type LoadedModule, type RawModel } from './module-loader.js';
+import { fromRawConfig, int, num, toRawConfig, type MoEOptions, type RawConfig } from './options.js';
+
+export type Logs = Record<string, number>;
+export interface History { epoch: number[]; loss: number[]; accuracy?: number[]; val_loss?: number[]; val_accuracy?: number[]; [metric: string]: number[] | undefined }
+export type Data = Dataset | { x: Float32Array | number[][]; y: Int32Array | Float32Array | number[] };
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  shuffle?: boolean;
+  validationData?: Data;
+  validationSplit?: number;
+  earlyStopping?: boolean | { monitor?: string; patience?: number; minDelta?: number; restoreBestWeights?: boolean };
+  onTrainBegin?: () => void | Promise<void>;
+  onTrainEnd?: (logs: Logs) => void | Promise<void>;
+  onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
+  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+  signal?: AbortSignal;
+}
+
+export type EvaluateResult = { loss: number; accuracy: number } | { loss: number; rmse: number; r2: number };
+
+// Wall time one fitRun chunk should take: long enough to amortise the yield, short enough to stay responsive.
+const TARGET_CHUNK_MS = 25;
+
+/** A Mixture-of-Experts model in wasm memory. Call dispose() (or use `using`) when done. */
+export class MoE {
+  #module: LoadedModule;
+  #raw: RawModel | null;
+  #config: RawConfig;
+  #schema: Schema | null = null;
+  #fitting = false;
+  #disposeAfterFit = false;
+
+  constructor(options: MoEOptions) {
+    const config = toRawConfig(options);
+    this.#module = current();
+    const handle = new this.#module.raw.Model();
+    const status = handle.configure(config);
+    if (status.code !== 0) {
+      handle.delete();
+      check(status, 'MoE');
+    }
+    this.#raw = handle;
+    this.#config = config;
+  }
+
+  /** A model sized for a dataset (inputDim, outputDim, task) that carries the dataset's schema. */
+  static forDataset(ds: Dataset, rest: Omit<MoEOptions, 'inputDim' | 'outputDim' | 'task'> = {}): MoE {
+    if (!(ds instanceof Dataset)) throw new MoEError('MoE.forDataset: the first argument must be a Dataset');
+    const m = new MoE({ ...rest, inputDim: ds.numFeatures, outputDim: ds.outputDim, task: ds.task });
+    m.#schema = ds.schema;
+    return m;
+  }
+
+  /** @internal used by loadModel */
+  static fromHandle(module: LoadedModule, handle: RawModel, schema: Schema | null): MoE {
+    const m = Object.create(MoE.prototype) as MoE;
+    m.#init(module, handle, schema);
+    return m;
+  }
+
+  #init(module: LoadedModule, handle: RawModel, schema: Schema | null): void {
+    this.#module = module; this.#raw = handle; this.#config = handle.config() as unknown as RawConfig;
+    this.#schema = schema; this.#fitting = false; this.#disposeAfterFit = false;
+  }
+
+  /** The preprocessing schema of the dataset it was built for or trained on (saved with the model). */
+  get schema(): Schema | null { return this.#schema; }
+  /** The options the model was built with (defaults filled in). */
+  get options(): Required<MoEOptions> { return fromRawConfig(this.#config); }
+  get inputDim(): number { return this.#config.input_dim; }
+  get outputDim(): number { return this.#config.output_dim; }
+  get task(): 'classification' | 'regression' { return this.#config.task; }
+  get disposed(): boolean { return this.#raw === null || this.#disposeAfterFit; }
+
+  #handle(): RawModel {
+    if (!this.#raw || this.#disposeAfterFit) throw new MoEError('model has been disposed');
+    return this.#raw;
+  }
+
+  #xy(data: Data, what: string, requireLabels = true): { x: Float32Array; y: Int32Array | Float32Array; rows: number } {
+    const d = this.#config.input_dim;
+    if (data instanceof Dataset) {
+      if (data.numFeatures !== d) throw new MoEError(`${what}: the dataset has ${data.numFeatures} features but the model expects inputDim = ${d}`);
+      if (data.task !== this.#config.task) throw new MoEError(`${what}: the dataset is for ${data.task} but the model does ${this.#config.task}`);
+      if (!data.labels) {
+        if (requireLabels) throw new MoEError(`${what}: the dataset has no target column`);
+        return { x: data.features, y: new Int32Array(0), rows: data.numRows };
+      }
+      if (data.task === 'classification' && data.classes.length > this.#config.output_dim) {
+        throw new MoEError(`${what}: the dataset has ${data.classes.length} classes but the model has outputDim = ${this.#config.output_dim}`);
+      }
+      const y = checkLabels(data.labels, data.numRows, this.#config.task, this.#config.task === 'classification' ? this.#config.output_dim : undefined, `${what} labels`);
+      if (this.#config.task === 'regression' && y.length !== data.numRows * this.#config.output_dim) {
+        throw new MoEError(`${what}: ${y.length / data.numRows} targets per row but the model has outputDim = ${this.#config.output_dim}`);
+      }
+      return { x: data.features, y, rows: data.numRows };
+    }
+    if (!data || typeof data !== 'object' || !('x' in data)) throw new MoEError(`${what}: expected a Dataset or { x, y }`);
+    const x = checkFeatures(data.x, d, `${what} x`);
+    const rows = x.length / d;
+    const y = checkLabels(data.y, rows, this.#config.task, this.#config.task === 'classification' ? this.#config.output_dim : undefined, `${what} y`);
+    if (this.#config.task === 'regression' && y.length !== rows * this.#config.output_dim) {
+      throw new MoEError(`${what} y has ${y.length} values, expected rows * outputDim = ${rows * this.#config.output_dim}`);
+    }
+    return { x, y, rows };
+  }
+
+  #features(x: Float32Array | number[][] | Dataset, what: string): { x: Float32Array; rows: number } {
+    const d = this.#config.input_dim;
+    if (x instanceof Dataset) {
+      if (x.numFeatures !== d) throw new MoEError(`${what}: the dataset has ${x.numFeatures} features but the model expects inputDim = ${d}`);
+      return { x: x.features, rows: x.numRows };
+    }
+    const f = checkFeatures(x, d, `${what} x`);
+    return { x: f, rows: f.length / d };
+  }
+
+  /** Trains asynchronously in chunks of batches, yielding to the event loop between chunks. */
+  async fit(data: Data, options: FitOptions = {}): Promise<History> {
+    const handle = this.#handle();
+    if (this.#fitting) throw new MoEError('fit is already running on this model');
+    if (options === null || typeof options !== 'object') throw new MoEError('fit options must be an object');
+    const epochs = int('epochs', options.epochs ?? 1, 1, 1_000_000);
+    const batchSize = int('batchSize', options.batchSize ?? 32, 1, 1 << 20);
+    const shuffle = options.shuffle ?? true;
+    if (typeof shuffle !== 'boolean') throw new MoEError(`shuffle must be a boolean, got ${String(shuffle)}`);
+    for (const cb of ['onTrainBegin', 'onTrainEnd', 'onEpochEnd', 'onBatchEnd'] as const) {
+      if (options[cb] !== undefined && typeof options[cb] !== 'function') throw new MoEError(`${cb} must be a function`);
+    }
+    const { signal } = options;
+    if (signal !== undefined && (typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) throw new MoEError('signal must be an AbortSignal');
+
+    let { x, y, rows } = this.#xy(data, 'fit');
+    let vx: Float32Array = new Float32Array(0);
+    let vy: Int32Array | Float32Array = new Int32Array(0);
+    let vrows = 0;
+    if (options.validationData !== undefined) {
+      ({ x: vx, y: vy, rows: vrows } = this.#xy(options.validationData, 'validationData'));
+    } else if (options.validationSplit !== undefined && options.validationSplit !== 0) {
+      const split = num('validationSplit', options.validationSplit, 0, 1, true);
+      if (split >= 1) throw new MoEError(`validationSplit must be in [0, 1), got ${split}`);
+      // Keras semantics: the last fraction of the rows, before any shuffling.
+      vrows = Math.floor(rows * split);
+      if (vrows < 1 || vrows >= rows) throw new MoEError(`validationSplit ${split} leaves ${vrows} validation rows out of ${rows}`);
+      const d = this.#config.input_dim, c = y.length / rows, keep = rows - vrows;
+      vx = x.subarray(keep * d); vy = y.subarray(keep * c);
+      x = x.subarray(0, keep * d); y = y.subarray(0, keep * c); rows = keep;
+    }
+    const es = options.earlyStopping;
+    let early = { enabled: false, monitor: vrows > 0 ? 'val_loss' : 'loss', patience: 0, min_delta: 0, restore_best: true };
+    if (es) {
+      const o = es === true ? {} : es;
+      const monitor = o.monitor ?? early.monitor;
+      const allowed = ['loss', 'accuracy', 'val_loss', 'val_accuracy'];
+      if (!allowed.includes(monitor)) throw new MoEError(`earlyStopping.monitor must be one of ${allowed.join(', ')}, got ${JSON.stringify(monitor)}`);
+      if (monitor.startsWith('val_') && vrows === 0) throw new MoEError(`earlyStopping monitors '${monitor}' but no validationData or validationSplit was given`);
+      early = { enabled: true, monitor, patience: int('earlyStopping.patience', o.patience ?? 0, 0),
+        min_delta: num('earlyStopping.minDelta', o.minDelta ?? 0, 0, 1e9), restore_best: o.restoreBestWeights ?? true };
+    }
+    if (signal?.aborted) throw new AbortError('fit was aborted before it started');
+
+    check(handle.beginFit(x, y, rows, vx, vy, vrows, { epochs, batch_size: batchSize, shuffle, early_stopping: early }), 'fit');
+    this.#fitting = true;
+    const history: History = { epoch: [], loss: [] };
+    let chunk = 1;
+    let lastLogs: Logs = {};
+    let globalBatch = 0;
+    try {
+      await options.onTrainBegin?.();
+      for (;;) {
+        if (this.#disposeAfterFit) throw new MoEError('model has been disposed');
+        if (signal?.aborted) throw new AbortError('fit was aborted');
+        const t0 = now();
+        const r = check(handle.fitRun(chunk), 'fit');
+        const dt = now() - t0;
+        // Adapt the chunk so the next one takes about TARGET_CHUNK_MS (grow at most 4x per step).
+        chunk = Math.max(1, Math.min(chunk * 4, 4096, Math.round(chunk * TARGET_CHUNK_MS / Math.max(dt, 0.05))));
+        const batchLoss = r.batchLoss.slice();
+        const batchAcc = r.batchAccuracy.slice();
+        const firstBatch = r.batchInEpoch - batchLoss.length;
+        if (options.onBatchEnd) {
+          for (let i = 0; i < batchLoss.length; i++) {
+            const logs: Logs = { batch: globalBatch + i, size: batchSize, loss: batchLoss[i] };
+            if (batchAcc.length > i) logs.accuracy = batchAcc[i];
+            await options.onBatchEnd(firstBatch >= 0 ? firstBatch + i : globalBatch + i, logs);
+          }
+        }
+        globalBatch += batchLoss.length;
+        for (const e of r.epochs) {
+          const { epoch, ...logs } = e;
+          history.epoch.push(epoch);
+          for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+          lastLogs = logs;
+          await options.onEpochEnd?.(epoch, logs);
+        }
+        if (r.done) break;
+        await yieldToEventLoop();
+      }
+      check(handle.endFit(), 'fit');
+      this.#fitting = false;
+      await options.onTrainEnd?.(lastLogs);
+      return history;
+    } finally {
+      if (this.#fitting) {
+        this.#fitting = false;
+        handle.endFit();
+      }
+      if (this.#disposeAfterFit) this.#free();
+    }
+  }
+
+  /** Class probabilities (rows, outputDim) or regression values; a fresh Float32Array. */
+  predict(x: Float32Array | number[][] | Dataset): Float32Array {
+    const handle = this.#handle();
+    const f = this.#features(x, 'predict');
+    return check(handle.predict(f.x, f.rows), 'predict').data;
+  }
+
+  /** Gate weight of every expert per row: (rows, experts). */
+  gate(x: Float32Array | number[][] | Dataset): Float32Array {
+    const handle = this.#handle();
+    const f = this.#features(x, 'gate');
+    return check(handle.gate(f.x, f.rows), 'gate').data;
+  }
+
+  /** { loss, accuracy } for classification, { loss, rmse, r2 } for regression. */
+  evaluate(data: Data): EvaluateResult {
+    const handle = this.#handle();
+    const { x, y, rows } = this.#xy(data, 'evaluate');
+    const r = check(handle.evaluate(x, y, rows), 'evaluate');
+    return this.#config.task === 'classification'
+      ? { loss: r.loss, accuracy: r.accuracy }
+      : { loss: r.loss, rmse: r.rmse, r2: r.r2 };
+  }
+
+  /** Size and cost: { parameters, experts, flopsPerSample, ... }. */
+  summary(): Record<string, unknown> {
+    const r = check(this.#handle().summary(), 'summary');
+    const { code: _c, message: _m, ...rest } = r;
+    return rest;
+  }
+
+  /** Versioned, validated bytes with weights, config and the preprocessing schema. */
+  save(): Uint8Array {
+    const handle = this.#handle();
+    return check(handle.save(this.#schema ? JSON.stringify(this.#schema) : ''), 'save').data;
+  }
+
+  /** ONNX export is not part of this build yet. */
+  toONNX(): Uint8Array {
+    this.#handle();
+    throw new MoEError('toONNX is not implemented yet', 'Internal');
+  }
+
+  /** Frees the wasm memory. Idempotent; any later use throws MoEError. During fit, the fit rejects. */
+  dispose(): void {
+    if (!this.#raw) return;
+    if (this.#fitting) { this.#disposeAfterFit = true; return; }
+    this.#free();
+  }
+
+  #free(): void {
+    this.#raw?.delete();
+    this.#raw = null;
+  }
+
+  [Symbol.dispose](): void { this.dispose(); }
+}
+
+/** Rebuilds a model from save() bytes with the currently initialised build. Corrupt bytes -> MoEError. */
+export async function loadModel(bytes: Uint8Array | ArrayBuffer): Promise<MoE> {
+  const module = current();
+  let b: Uint8Array;
+  if (bytes instanceof Uint8Array) b = bytes;
+  else if (bytes instanceof ArrayBuffer) b = new Uint8Array(bytes);
+  else throw new MoEError(`loadModel: expected a Uint8Array or ArrayBuffer, got ${bytes === null ? 'null' : typeof bytes}`);
+  const handle = new module.raw.Model();
+  const r = handle.load(b);
+  if (r.code !== 0) {
+    handle.delete();
+    check(r, 'loadModel');
+  }
+  let schema: Schema | null = null;
+  if (r.schema) {
+    try { schema = JSON.parse(r.schema) as Schema; } catch { handle.delete(); throw new MoEError('loadModel: the saved schema is not valid JSON', 'Corrupt'); }
+  }
+  return MoE.fromHandle(module, handle, schema);
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** Resolves on a macrotask, so timers, I/O, paints and abort events get their turn. */
+export function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (cb: () => void) => void };
+  if (typeof g.setImmediate === 'function') return new Promise((r) => g.setImmediate!(r));
+  if (typeof MessageChannel !== 'undefined') {
+    return new Promise((r) => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => { ch.port1.close(); r(); };
+      ch.port2.postMessage(null);
+    });
+  }
+  return new Promise((r) => setTimeout(r, 0));
+}

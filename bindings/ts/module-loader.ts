@@ -1,0 +1,173 @@
+// Loads the wasm module: picks the SIMD128 or baseline build, memoizes one promise per build, and
+// knows the Node vs browser differences. It does not wrap the Embind objects (dataset.ts, model.ts).
+import { MoEError, type RawStatus } from './errors.js';
+
+export type Build = 'simd' | 'base';
+
+/** Embind model handle (bindings/wasm/bindings.cpp). Every method returns a status value, never throws. */
+export interface RawModel {
+  configure(config: object): RawStatus;
+  load(bytes: Uint8Array): RawStatus & { schema: string };
+  predict(x: Float32Array, rows: number): RawStatus & { data: Float32Array };
+  gate(x: Float32Array, rows: number): RawStatus & { data: Float32Array };
+  evaluate(x: Float32Array, y: Int32Array | Float32Array, rows: number): RawStatus & Record<string, number>;
+  beginFit(x: Float32Array, y: Int32Array | Float32Array, rows: number,
+           vx: Float32Array, vy: Int32Array | Float32Array, vrows: number, options: object): RawStatus;
+  fitRun(maxBatches: number): RawStatus & RawFitProgress;
+  endFit(): RawStatus & { restored: boolean };
+  summary(): RawStatus & Record<string, unknown>;
+  save(schemaJson: string): RawStatus & { data: Uint8Array };
+  config(): Record<string, unknown>;
+  delete(): void;
+}
+
+/** What one fitRun call reports: per-batch losses of the batches it ran and any epochs it finished. */
+export interface RawFitProgress {
+  batchLoss: Float32Array;                  // (batches run,) mean loss of each batch
+  batchAccuracy: Float32Array;              // (batches run,) classification only, else empty
+  epochs: Array<Record<string, number>>;    // epochs completed in this call: { epoch, loss, accuracy?, val_loss?, ... }
+  batchInEpoch: number;                     // index of the next batch within the current epoch
+  done: boolean;                            // all epochs ran, or early stopping fired
+}
+
+export interface RawDataset extends RawStatus {
+  numRows: number;
+  numFeatures: number;
+  task: 'classification' | 'regression';
+  features: Float32Array;
+  labels: Int32Array | Float32Array | null;
+  featureNames: string[];
+  classes: string[];
+  columns: Array<{ name: string; kind: string; missing: number }>;
+  warnings: string[];
+  schema: string;
+}
+
+export interface RawModule {
+  Model: new () => RawModel;
+  readCsv(bytes: Uint8Array, options: object): RawDataset;
+  version(): string;
+  simd(): boolean;
+  heapUsage(): number;                      // bytes malloc'ed and not freed (mallinfo uordblks)
+  HEAP8: Int8Array;
+}
+
+export interface LoadedModule {
+  build: Build;
+  raw: RawModule;
+}
+
+// A minimal module that only validates where SIMD128 is supported: () -> v128 { i8x16.splat(0) }.
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03,
+  0x02, 0x01, 0x00, 0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b,
+]);
+
+/** True when this engine can run the SIMD128 build. */
+export function simdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' &&
+  typeof (globalThis as { window?: unknown }).window === 'undefined';
+
+const loading = new Map<Build, Promise<LoadedModule>>();
+
+/** The memoized module of one build (loaded at most once per realm). */
+export function loadBuild(build: Build): Promise<LoadedModule> {
+  let p = loading.get(build);
+  if (!p) {
+    p = instantiate(build).catch((e: unknown) => {
+      loading.delete(build);
+      throw e instanceof MoEError ? e : new MoEError(`could not load the ${build} wasm build: ${String(e)}`, 'Internal');
+    });
+    loading.set(build, p);
+  }
+  return p;
+}
+
+async function instantiate(build: Build): Promise<LoadedModule> {
+  // Literal specifiers and `new URL(literal, import.meta.url)` so bundlers (Vite, webpack) find both files.
+  const wasmUrl = build === 'simd'
+    ? new URL('./wasm/moe-simd.wasm', import.meta.url)
+    : new URL('./wasm/moe-base.wasm', import.meta.url);
+  const args: Record<string, unknown> = {};
+  if (isNode) {
+    await prepareNode();
+    const fsName = 'node:fs/promises';
+    const fs = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
+    // Node's fetch cannot read file paths (TOOLCHAIN.md #5): hand the bytes over directly.
+    args.wasmBinary = await fs.readFile(wasmUrl);
+  } else {
+    args.locateFile = () => wasmUrl.href;
+  }
+  const glue = build === 'simd'
+    ? await import('./wasm/moe-simd.js' as string)
+    : await import('./wasm/moe-base.js' as string);
+  const factory = glue.default as (args: object) => Promise<RawModule>;
+  const raw = await factory(args);
+  return { build, raw };
+}
+
+// The ES6 glue's Node branch reads `require` and `__dirname` (TOOLCHAIN.md #6). They are defined
+// on globalThis only when absent, pointing at this package's wasm folder.
+async function prepareNode(): Promise<void> {
+  const g = globalThis as Record<string, unknown>;
+  if (typeof g.require !== 'function') {
+    const moduleName = 'node:module';
+    const { createRequire } = (await import(/* @vite-ignore */ moduleName)) as typeof import('node:module');
+    g.require = createRequire(import.meta.url);
+  }
+  if (typeof g.__dirname !== 'string') {
+    const urlName = 'node:url';
+    const { fileURLToPath } = (await import(/* @vite-ignore */ urlName)) as typeof import('node:url');
+    g.__dirname = fileURLToPath(new URL('./wasm/', import.meta.url));
+  }
+}
+
+let active: LoadedModule | null = null;
+
+export interface InitOptions {
+  /** true: require the SIMD128 build; false: force the baseline build; absent: SIMD where supported. */
+  simd?: boolean;
+}
+
+export interface InitResult {
+  simd: boolean;
+  version: string;
+}
+
+/**
+ * Loads the wasm module. Idempotent: later calls without options resolve to the build already
+ * chosen. Calling it again with an explicit `simd` switches the build used by objects created
+ * afterwards (models keep the build they were created with); both builds can live side by side.
+ */
+export async function init(options: InitOptions = {}): Promise<InitResult> {
+  if (options === null || typeof options !== 'object') throw new MoEError('init options must be an object');
+  const { simd } = options;
+  if (simd !== undefined && typeof simd !== 'boolean') throw new MoEError(`init: simd must be a boolean, got ${String(simd)}`);
+  let build: Build;
+  if (simd === undefined) {
+    if (active) return describe(active);
+    build = simdSupported() ? 'simd' : 'base';
+  } else {
+    if (simd && !simdSupported()) throw new MoEError('init: simd: true was requested but this engine does not support WebAssembly SIMD128');
+    build = simd ? 'simd' : 'base';
+  }
+  active = await loadBuild(build);
+  return describe(active);
+}
+
+function describe(m: LoadedModule): InitResult {
+  return { simd: m.build === 'simd', version: m.raw.version() };
+}
+
+/** The module chosen by init(); throws a clear error before init() has resolved. */
+export function current(): LoadedModule {
+  if (!active) throw new MoEError('the wasm module is not loaded yet: call `await init()` first');
+  return active;
+}
