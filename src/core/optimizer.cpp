@@ -1,0 +1,96 @@
+// Optimizer: Adam / AdamW (through kernels::f32_adam) and SGD with momentum, in the Keras forms,
+// plus global-norm clipping. State is one (n,) array per moment, in the parameter buffer's layout.
+#include "core/optimizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "kernels/kernels.h"
+
+namespace moe {
+
+namespace {
+
+bool unit_interval(float x) { return std::isfinite(x) && x >= 0.0f && x < 1.0f; }  // [0, 1)
+
+}  // namespace
+
+Status Optimizer::init(const OptimizerConfig& c, std::size_t n) {
+  if (!(std::isfinite(c.learning_rate) && c.learning_rate > 0))
+    return Status::invalid("optimizer.learning_rate must be a finite number > 0, got " + std::to_string(c.learning_rate));
+  if (c.type != OptimizerType::Sgd) {
+    if (!unit_interval(c.beta1))
+      return Status::invalid("optimizer.beta1 must be in [0, 1), got " + std::to_string(c.beta1));
+    if (!unit_interval(c.beta2))
+      return Status::invalid("optimizer.beta2 must be in [0, 1), got " + std::to_string(c.beta2));
+    if (!(std::isfinite(c.epsilon) && c.epsilon > 0))
+      return Status::invalid("optimizer.epsilon must be > 0, got " + std::to_string(c.epsilon));
+  }
+  if (c.type == OptimizerType::AdamW && !(std::isfinite(c.weight_decay) && c.weight_decay >= 0))
+    return Status::invalid("optimizer.weight_decay must be >= 0, got " + std::to_string(c.weight_decay));
+  if (c.type == OptimizerType::Sgd && !unit_interval(c.momentum))
+    return Status::invalid("optimizer.momentum must be in [0, 1), got " + std::to_string(c.momentum));
+  if (!(std::isfinite(c.clip_norm) && c.clip_norm >= 0))
+    return Status::invalid("optimizer.clip_norm must be >= 0 (0 = off), got " + std::to_string(c.clip_norm));
+  config_ = c;
+  n_ = n;
+  m_.assign(n, 0.0f);
+  v_.assign(c.type == OptimizerType::Sgd ? 0 : n, 0.0f);
+  t_ = 0;
+  last_norm_ = 0;
+  return Status::ok();
+}
+
+void Optimizer::reset() {
+  std::fill(m_.begin(), m_.end(), 0.0f);
+  std::fill(v_.begin(), v_.end(), 0.0f);
+  t_ = 0;
+}
+
+Status Optimizer::step(float* params, float* grads) {
+  // Global norm in double: also the non-finite guard (any NaN/Inf makes the sum non-finite).
+  double sq = 0;
+  for (std::size_t i = 0; i < n_; i++) sq += static_cast<double>(grads[i]) * grads[i];
+  if (!std::isfinite(sq)) {
+    for (std::size_t i = 0; i < n_; i++)
+      if (!std::isfinite(grads[i]))
+        return Status::numerical("gradient is not finite (parameter " + std::to_string(i) + " has gradient " +
+                                 std::to_string(grads[i]) + ")");
+    return Status::numerical("gradient norm overflows (gradients too large)");
+  }
+  const double norm = std::sqrt(sq);
+  last_norm_ = norm;
+  if (config_.clip_norm > 0 && norm > config_.clip_norm) {
+    // reference: Pascanu, Mikolov & Bengio 2013, eq. (clip by global norm): g *= clip / ||g||
+    const float scale = static_cast<float>(config_.clip_norm / norm);
+    for (std::size_t i = 0; i < n_; i++) grads[i] *= scale;
+  }
+  t_++;
+  const float lr = config_.learning_rate;
+  if (config_.type == OptimizerType::Sgd) {
+    // Keras SGD: v = momentum * v - lr * g; p += v (plain p -= lr * g when momentum is 0).
+    const float mu = config_.momentum;
+    if (mu == 0.0f) {
+      for (std::size_t i = 0; i < n_; i++) params[i] -= lr * grads[i];
+    } else {
+      for (std::size_t i = 0; i < n_; i++) {
+        m_[i] = mu * m_[i] - lr * grads[i];
+        params[i] += m_[i];
+      }
+    }
+    return Status::ok();
+  }
+  // reference: Kingma & Ba 2015, Algorithm 1 (efficient form, as in Keras):
+  //   alpha_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
+  const double b1t = std::pow(static_cast<double>(config_.beta1), static_cast<double>(t_));
+  const double b2t = std::pow(static_cast<double>(config_.beta2), static_cast<double>(t_));
+  const float alpha = static_cast<float>(lr * std::sqrt(1.0 - b2t) / (1.0 - b1t));
+  // reference: Loshchilov & Hutter 2019 (decoupled weight decay): p -= lr * wd * p
+  const float decay = config_.type == OptimizerType::AdamW ? lr * config_.weight_decay : 0.0f;
+  kernels::f32_adam(n_, params, grads, m_.data(), v_.data(), alpha, config_.beta1, config_.beta2,
+                    config_.epsilon, decay);
+  return Status::ok();
+}
+
+}  // namespace moe

@@ -1,0 +1,353 @@
+// Trainer: chunked mini-batch training (shuffle, step, epoch metrics, validation, early stopping,
+// divergence guard). All state lives in Impl so run() can be called again and again.
+#include "core/trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace moe {
+
+namespace {
+
+// Fixed salts so the shuffle and the gate noise draw from different streams of one seed.
+constexpr uint64_t kShuffleSalt = 0x53485546464C4531ull;
+constexpr uint64_t kNoiseSalt = 0x4E4F495345303031ull;
+
+std::string where(int epoch, int epochs, int batch, int batches) {
+  return "epoch " + std::to_string(epoch + 1) + " of " + std::to_string(epochs) + ", batch " +
+         std::to_string(batch + 1) + " of " + std::to_string(batches);
+}
+
+bool all_finite(const float* p, std::size_t n) {
+  for (std::size_t i = 0; i < n; i++)
+    if (!std::isfinite(p[i])) return false;
+  return true;
+}
+
+// Reads the monitored quantity out of epoch logs. Names: loss, accuracy (acc), rmse, r2, each
+// optionally prefixed with val_. Returns false for an unknown name.
+bool monitored_value(const std::string& name, const EpochLogs& logs, double* v) {
+  const bool val = name.rfind("val_", 0) == 0;
+  const std::string base = val ? name.substr(4) : name;
+  const Metrics& m = val ? logs.validation : logs.train;
+  if (base == "loss") *v = m.loss;
+  else if (base == "accuracy" || base == "acc") *v = m.accuracy;
+  else if (base == "rmse") *v = m.rmse;
+  else if (base == "r2") *v = m.r2;
+  else return false;
+  return true;
+}
+
+}  // namespace
+
+Status check_data(const ModelConfig& config, const DataView& d, const char* what) {
+  const std::string w(what);
+  if (d.rows <= 0) return Status::invalid(w + " has no rows");
+  if (d.x == nullptr) return Status::invalid(w + ": features are missing");
+  const int D = config.input_dim, C = config.output_dim;
+  for (long r = 0; r < d.rows; r++)
+    for (int j = 0; j < D; j++)
+      if (!std::isfinite(d.x[r * D + j]))
+        return Status::invalid(w + ": feature " + std::to_string(j) + " of row " + std::to_string(r) +
+                               " is not a finite number");
+  if (config.task == Task::Classification) {
+    if (d.classes == nullptr) return Status::invalid(w + ": class labels (int32) are missing");
+    for (long r = 0; r < d.rows; r++)
+      if (d.classes[r] < 0 || d.classes[r] >= C)
+        return Status::invalid(w + ": label of row " + std::to_string(r) + " is " + std::to_string(d.classes[r]) +
+                               ", outside [0, " + std::to_string(C) + ")");
+  } else {
+    if (d.values == nullptr) return Status::invalid(w + ": regression targets (float) are missing");
+    for (long r = 0; r < d.rows; r++)
+      for (int c = 0; c < C; c++)
+        if (!std::isfinite(d.values[r * C + c]))
+          return Status::invalid(w + ": target " + std::to_string(c) + " of row " + std::to_string(r) +
+                                 " is not a finite number");
+  }
+  return Status::ok();
+}
+
+// Rows copied out of a DataView (the caller's buffers may go away between chunks).
+struct OwnedData {
+  std::vector<float> x;          // (rows, D)
+  std::vector<int32_t> classes;  // (rows,) classification
+  std::vector<float> values;     // (rows, C) regression
+  long rows = 0;
+
+  void assign(const ModelConfig& cfg, const DataView& d, long begin, long end) {
+    const int D = cfg.input_dim, C = cfg.output_dim;
+    rows = end - begin;
+    x.assign(d.x + begin * D, d.x + end * D);
+    if (cfg.task == Task::Classification) classes.assign(d.classes + begin, d.classes + end);
+    else values.assign(d.values + begin * C, d.values + end * C);
+  }
+  DataView view() const {
+    DataView v;
+    v.x = x.data();
+    v.classes = classes.empty() ? nullptr : classes.data();
+    v.values = values.empty() ? nullptr : values.data();
+    v.rows = rows;
+    return v;
+  }
+};
+
+struct Trainer::Impl {
+  Model* model = nullptr;
+  ModelConfig cfg;
+  FitOptions opt;
+  OwnedData train, val;
+  std::vector<uint32_t> order;  // (train.rows,) permutation of the current epoch
+  std::vector<float> xb;        // (B, D) gathered batch
+  std::vector<int32_t> cb;      // (B,)
+  std::vector<float> vb;        // (B, C)
+  Rng shuffle_rng, noise_rng;
+  Optimizer optimizer;
+  int batches = 0;              // per epoch
+  int epoch = 0, batch = 0;
+  LossStats epoch_stats;
+  bool finished = false, early_stopped = false, restored = false;
+  // early stopping
+  bool maximize = false;
+  double best = 0;
+  int best_epoch = -1, wait = 0;
+  std::vector<float> best_params;  // (P,)
+  std::vector<float> last_good;    // (P,) weights before the current update
+  std::vector<EpochLogs> history;
+
+  void gather(long start, int rows) {
+    const int D = cfg.input_dim, C = cfg.output_dim;
+    for (int i = 0; i < rows; i++) {
+      const long r = order[start + i];
+      std::memcpy(&xb[static_cast<std::size_t>(i) * D], &train.x[r * D], sizeof(float) * D);
+      if (cfg.task == Task::Classification) cb[i] = train.classes[r];
+      else std::memcpy(&vb[static_cast<std::size_t>(i) * C], &train.values[r * C], sizeof(float) * C);
+    }
+  }
+
+  Status end_epoch(ChunkResult* out);
+};
+
+Trainer::Trainer() : impl_(new Impl) {}
+Trainer::~Trainer() = default;
+
+Status Trainer::create(Model* model, const DataView& train, const DataView* validation, const FitOptions& o,
+                       std::unique_ptr<Trainer>* out) {
+  if (model == nullptr || out == nullptr) return Status::invalid("Trainer::create: null model or output");
+  const ModelConfig& cfg = model->config();
+  if (o.epochs < 1) return Status::invalid("epochs must be >= 1, got " + std::to_string(o.epochs));
+  if (o.batch_size < 1) return Status::invalid("batchSize must be >= 1, got " + std::to_string(o.batch_size));
+  if (o.batch_size > model->capacity())
+    return Status::invalid("batchSize " + std::to_string(o.batch_size) + " exceeds the model's capacity of " +
+                           std::to_string(model->capacity()) + " rows");
+  if (!(o.validation_split >= 0 && o.validation_split < 1))
+    return Status::invalid("validationSplit must be in [0, 1), got " + std::to_string(o.validation_split));
+  MOE_RETURN_IF_ERROR(check_data(cfg, train, "training data"));
+  if (validation != nullptr) MOE_RETURN_IF_ERROR(check_data(cfg, *validation, "validation data"));
+
+  std::unique_ptr<Trainer> t(new Trainer);
+  Impl& s = *t->impl_;
+  s.model = model;
+  s.cfg = cfg;
+  s.opt = o;
+  if (validation != nullptr) {
+    s.train.assign(cfg, train, 0, train.rows);
+    s.val.assign(cfg, *validation, 0, validation->rows);
+  } else if (o.validation_split > 0) {
+    // Keras: the validation rows are the last fraction, taken before shuffling.
+    const long n_train = static_cast<long>(static_cast<double>(train.rows) * (1.0 - o.validation_split));
+    if (n_train < 1 || n_train >= train.rows)
+      return Status::invalid("validationSplit " + std::to_string(o.validation_split) + " of " +
+                             std::to_string(train.rows) + " rows leaves " + std::to_string(n_train) +
+                             " training and " + std::to_string(train.rows - n_train) + " validation rows; both need at least 1");
+    s.train.assign(cfg, train, 0, n_train);
+    s.val.assign(cfg, train, n_train, train.rows);
+  } else {
+    s.train.assign(cfg, train, 0, train.rows);
+  }
+
+  const EarlyStoppingOptions& es = o.early_stopping;
+  if (es.enabled) {
+    EpochLogs probe;
+    double dummy;
+    if (!monitored_value(es.monitor, probe, &dummy))
+      return Status::invalid("earlyStopping.monitor '" + es.monitor +
+                             "' is not one of loss, accuracy, rmse, r2 (optionally prefixed with val_)");
+    const bool val = es.monitor.rfind("val_", 0) == 0;
+    if (val && s.val.rows == 0)
+      return Status::invalid("earlyStopping monitors '" + es.monitor +
+                             "' but there is no validation data (give validationData or validationSplit)");
+    const bool acc = es.monitor.find("acc") != std::string::npos;
+    if (acc && cfg.task != Task::Classification)
+      return Status::invalid("earlyStopping monitors '" + es.monitor + "' but the task is regression");
+    if (!acc && cfg.task == Task::Classification &&
+        (es.monitor.find("rmse") != std::string::npos || es.monitor.find("r2") != std::string::npos))
+      return Status::invalid("earlyStopping monitors '" + es.monitor + "' but the task is classification");
+    if (es.patience < 0) return Status::invalid("earlyStopping.patience must be >= 0");
+    if (!(es.min_delta >= 0)) return Status::invalid("earlyStopping.minDelta must be >= 0");
+    s.maximize = acc || es.monitor.find("r2") != std::string::npos;
+  }
+
+  MOE_RETURN_IF_ERROR(s.optimizer.init(cfg.optimizer, model->num_params()));
+  const uint64_t seed = o.has_seed ? o.seed : cfg.seed;
+  s.shuffle_rng.reseed(seed ^ kShuffleSalt);
+  s.noise_rng.reseed(seed ^ kNoiseSalt);
+  s.order.resize(s.train.rows);
+  for (long i = 0; i < s.train.rows; i++) s.order[i] = static_cast<uint32_t>(i);
+  const int B = o.batch_size;
+  s.xb.resize(static_cast<std::size_t>(B) * cfg.input_dim);
+  if (cfg.task == Task::Classification) s.cb.resize(B);
+  else s.vb.resize(static_cast<std::size_t>(B) * cfg.output_dim);
+  s.batches = static_cast<int>((s.train.rows + B - 1) / B);
+  s.last_good.resize(model->num_params());
+  *out = std::move(t);
+  return Status::ok();
+}
+
+Status Trainer::evaluate(Model* model, const DataView& data, Metrics* out) {
+  const ModelConfig& cfg = model->config();
+  LossStats total;
+  const long cap = model->capacity();
+  for (long start = 0; start < data.rows; start += cap) {
+    Batch b;
+    b.rows = static_cast<int>(std::min(cap, data.rows - start));
+    b.x = data.x + start * cfg.input_dim;
+    if (data.classes) b.classes = data.classes + start;
+    if (data.values) b.values = data.values + start * cfg.output_dim;
+    MOE_RETURN_IF_ERROR(model->evaluate(b, &total));
+  }
+  *out = compute_metrics(total, cfg.task, cfg.output_dim);
+  return Status::ok();
+}
+
+Status Trainer::Impl::end_epoch(ChunkResult* out) {
+  EpochLogs logs;
+  logs.epoch = epoch;
+  logs.train = compute_metrics(epoch_stats, cfg.task, cfg.output_dim);
+  if (val.rows > 0) {
+    logs.has_validation = true;
+    MOE_RETURN_IF_ERROR(Trainer::evaluate(model, val.view(), &logs.validation));
+  }
+  history.push_back(logs);
+  out->epoch_ended = true;
+  out->epoch = logs;
+
+  bool stop = false;
+  const EarlyStoppingOptions& es = opt.early_stopping;
+  if (es.enabled) {
+    double current = 0;
+    monitored_value(es.monitor, logs, &current);
+    const bool improved = std::isfinite(current) &&
+                          (best_epoch < 0 || (maximize ? current > best + es.min_delta : current < best - es.min_delta));
+    if (improved) {
+      best = current;
+      best_epoch = epoch;
+      wait = 0;
+      if (es.restore_best_weights) best_params.assign(model->params(), model->params() + model->num_params());
+    } else if (++wait >= es.patience) {  // Keras: stop once `patience` epochs did not improve
+      stop = true;
+    }
+  }
+  epoch++;
+  batch = 0;
+  if (stop) {
+    early_stopped = true;
+    out->early_stopped = true;
+    out->stopped_epoch = epoch - 1;
+  }
+  if (stop || epoch >= opt.epochs) finished = true;
+  out->best_epoch = best_epoch;
+  return Status::ok();
+}
+
+Status Trainer::run(int max_batches, ChunkResult* out) {
+  Impl& s = *impl_;
+  *out = ChunkResult();
+  if (max_batches < 1) return Status::invalid("run: max_batches must be >= 1, got " + std::to_string(max_batches));
+  const int B = s.opt.batch_size;
+  const std::size_t P = s.model->num_params();
+  for (int k = 0; k < max_batches && !s.finished; k++) {
+    if (s.batch == 0) {
+      if (s.opt.shuffle) s.shuffle_rng.shuffle(s.order.data(), s.order.size());
+      s.epoch_stats = LossStats();
+    }
+    const long start = static_cast<long>(s.batch) * B;
+    const int rows = static_cast<int>(std::min<long>(B, s.train.rows - start));
+    s.gather(start, rows);
+    Batch b;
+    b.x = s.xb.data();
+    b.rows = rows;
+    if (s.cfg.task == Task::Classification) b.classes = s.cb.data();
+    else b.values = s.vb.data();
+
+    LossStats st;
+    const std::string at = where(s.epoch, s.opt.epochs, s.batch, s.batches);
+    Status fb = s.model->forward_backward(b, &s.noise_rng, &st);
+    if (!fb.is_ok()) {
+      s.finished = true;
+      return Status(fb.code(), "training failed at " + at + ": " + fb.message());
+    }
+    const double batch_loss = (st.data_loss_sum + st.aux_loss_sum) / rows;
+    if (!std::isfinite(batch_loss)) {
+      s.finished = true;
+      return Status::numerical("training diverged at " + at + ": the loss is " +
+                               (std::isnan(batch_loss) ? std::string("NaN") : std::string("infinite")) +
+                               " (try a lower learning rate); the model keeps its last finite weights");
+    }
+    std::memcpy(s.last_good.data(), s.model->params(), sizeof(float) * P);
+    Status os = s.optimizer.step(s.model->params(), s.model->grads());
+    if (!os.is_ok()) {
+      s.finished = true;
+      return Status::numerical("training diverged at " + at + ": " + os.message() +
+                               " (try a lower learning rate or clipNorm); the model keeps its last finite weights");
+    }
+    if (!all_finite(s.model->params(), P)) {
+      std::memcpy(s.model->params(), s.last_good.data(), sizeof(float) * P);
+      s.finished = true;
+      return Status::numerical("training diverged at " + at +
+                               ": the update made weights infinite (try a lower learning rate); the model keeps its last finite weights");
+    }
+    s.epoch_stats.add(st);
+    BatchLogs bl;
+    bl.epoch = s.epoch;
+    bl.batch = s.batch;
+    bl.rows = rows;
+    bl.batch_loss = batch_loss;
+    const Metrics run_m = compute_metrics(s.epoch_stats, s.cfg.task, s.cfg.output_dim);
+    bl.loss = run_m.loss;
+    bl.accuracy = run_m.accuracy;
+    out->batches.push_back(bl);
+    s.batch++;
+    if (s.batch == s.batches) {
+      MOE_RETURN_IF_ERROR(s.end_epoch(out));
+      break;
+    }
+  }
+  if (s.finished) MOE_RETURN_IF_ERROR(finish());
+  out->finished = s.finished;
+  out->early_stopped = s.early_stopped;
+  out->best_epoch = s.best_epoch;
+  return Status::ok();
+}
+
+Status Trainer::finish() {
+  Impl& s = *impl_;
+  s.finished = true;
+  if (s.restored) return Status::ok();
+  s.restored = true;
+  const EarlyStoppingOptions& es = s.opt.early_stopping;
+  if (es.enabled && es.restore_best_weights && s.best_epoch >= 0 &&
+      s.best_params.size() == s.model->num_params())
+    std::memcpy(s.model->params(), s.best_params.data(), sizeof(float) * s.best_params.size());
+  return Status::ok();
+}
+
+bool Trainer::finished() const { return impl_->finished; }
+int Trainer::epoch() const { return impl_->epoch; }
+long Trainer::train_rows() const { return impl_->train.rows; }
+long Trainer::validation_rows() const { return impl_->val.rows; }
+int Trainer::batches_per_epoch() const { return impl_->batches; }
+const std::vector<EpochLogs>& Trainer::history() const { return impl_->history; }
+
+}  // namespace moe
