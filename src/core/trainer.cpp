@@ -107,7 +107,7 @@ struct Trainer::Impl {
   int batches = 0;              // per epoch
   int epoch = 0, batch = 0;
   LossStats epoch_stats;
-  bool finished = false, early_stopped = false, restored = false;
+  bool finished = false, early_stopped = false, restored = false, restored_best = false;
   // early stopping
   bool maximize = false;
   double best = 0;
@@ -338,12 +338,16 @@ Status Trainer::finish() {
   s.restored = true;
   const EarlyStoppingOptions& es = s.opt.early_stopping;
   if (es.enabled && es.restore_best_weights && s.best_epoch >= 0 &&
-      s.best_params.size() == s.model->num_params())
+      s.best_params.size() == s.model->num_params()) {
     std::memcpy(s.model->params(), s.best_params.data(), sizeof(float) * s.best_params.size());
+    s.restored_best = true;
+  }
   return Status::ok();
 }
 
 bool Trainer::finished() const { return impl_->finished; }
+bool Trainer::restored_best() const { return impl_->restored_best; }
+int Trainer::batch_in_epoch() const { return impl_->batch; }
 int Trainer::epoch() const { return impl_->epoch; }
 long Trainer::train_rows() const { return impl_->train.rows; }
 long Trainer::validation_rows() const { return impl_->val.rows; }

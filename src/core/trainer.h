@@ -89,6 +89,8 @@ class Trainer {
   Status finish();
 
   bool finished() const;
+  bool restored_best() const;      // finish() put the best epoch's weights back
+  int batch_in_epoch() const;      // index of the next batch within the current epoch
   int epoch() const;               // current 0-based epoch (== epochs when done)
   long train_rows() const;
   long validation_rows() const;

@@ -1,0 +1,147 @@
+// MoeModel: the coarse facade over Model, Trainer, checkpoint and diagnostics (see api.h).
+#include "moe/api.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "io/checkpoint.h"
+
+namespace moe {
+
+namespace {
+constexpr int kDefaultCapacity = 256;  // rows per forward call for inference
+}
+
+MoeModel::MoeModel() = default;
+MoeModel::~MoeModel() = default;
+
+Status MoeModel::create(const ModelConfig& config, std::unique_ptr<MoeModel>* out) {
+  if (out == nullptr) return Status::invalid("MoeModel::create: null output");
+  std::unique_ptr<MoeModel> m(new MoeModel);
+  MOE_RETURN_IF_ERROR(Model::create(config, kDefaultCapacity, &m->model_));
+  *out = std::move(m);
+  return Status::ok();
+}
+
+Status MoeModel::load(const uint8_t* bytes, std::size_t len, std::unique_ptr<MoeModel>* out,
+                      std::string* schema_json) {
+  if (out == nullptr) return Status::invalid("MoeModel::load: null output");
+  std::unique_ptr<MoeModel> m(new MoeModel);
+  MOE_RETURN_IF_ERROR(io::load_model(bytes, len, kDefaultCapacity, &m->model_, schema_json));
+  *out = std::move(m);
+  return Status::ok();
+}
+
+const ModelConfig& MoeModel::config() const { return model_->config(); }
+Model* MoeModel::model() { return model_.get(); }
+bool MoeModel::fitting() const { return trainer_ != nullptr; }
+const std::vector<EpochLogs>& MoeModel::history() const { return history_; }
+
+Status MoeModel::check_features(const float* x, long rows, const char* what) const {
+  if (rows <= 0) return Status::invalid(std::string(what) + ": needs at least one row, got " + std::to_string(rows));
+  if (x == nullptr) return Status::invalid(std::string(what) + ": features are missing");
+  const int D = config().input_dim;
+  for (long r = 0; r < rows; r++)
+    for (int j = 0; j < D; j++)
+      if (!std::isfinite(x[r * D + j]))
+        return Status::invalid(std::string(what) + ": feature " + std::to_string(j) + " of row " + std::to_string(r) +
+                               " is not a finite number");
+  return Status::ok();
+}
+
+// Rebuilds the network with room for `rows` rows per call, keeping the weights.
+Status MoeModel::ensure_capacity(int rows) {
+  if (rows <= model_->capacity()) return Status::ok();
+  std::unique_ptr<Model> bigger;
+  MOE_RETURN_IF_ERROR(Model::create(model_->config(), rows, &bigger));
+  if (bigger->num_params() != model_->num_params()) return Status(StatusCode::Internal, "parameter count changed with capacity");
+  std::memcpy(bigger->params(), model_->params(), sizeof(float) * model_->num_params());
+  model_ = std::move(bigger);
+  return Status::ok();
+}
+
+Status MoeModel::predict(const float* x, long rows, float* out) {
+  MOE_RETURN_IF_ERROR(check_features(x, rows, "predict"));
+  if (out == nullptr) return Status::invalid("predict: null output");
+  return model_->predict(x, rows, out);
+}
+
+Status MoeModel::gate(const float* x, long rows, float* out) {
+  MOE_RETURN_IF_ERROR(check_features(x, rows, "gate"));
+  if (out == nullptr) return Status::invalid("gate: null output");
+  return model_->gate(x, rows, out);
+}
+
+Status MoeModel::evaluate(const float* x, const int32_t* classes, const float* values, long rows, Metrics* out) {
+  if (out == nullptr) return Status::invalid("evaluate: null output");
+  DataView d;
+  d.x = x;
+  d.classes = classes;
+  d.values = values;
+  d.rows = rows;
+  MOE_RETURN_IF_ERROR(check_data(config(), d, "evaluate data"));
+  return Trainer::evaluate(model_.get(), d, out);
+}
+
+ModelSummary MoeModel::summary() const {
+  ModelSummary s;
+  const ModelConfig& c = config();
+  s.parameters = model_->num_params();
+  s.experts = c.experts;
+  s.input_dim = c.input_dim;
+  s.output_dim = c.output_dim;
+  s.flops_per_sample = model_->flops_per_sample();
+  for (const TensorView& t : model_->tensors()) s.layers.push_back(LayerShape{t.name, t.rows, t.cols});
+  return s;
+}
+
+Status MoeModel::save(const std::string& schema_json, std::vector<uint8_t>* out) const {
+  return io::save_model(*model_, schema_json, out);
+}
+
+Status MoeModel::begin_fit(const DataView& train, const DataView* validation, const FitOptions& options) {
+  if (trainer_) return Status::invalid("a fit is already in progress on this model (call end_fit first)");
+  if (options.batch_size < 1) return Status::invalid("batchSize must be >= 1, got " + std::to_string(options.batch_size));
+  if (options.batch_size > (1 << 20)) return Status::invalid("batchSize " + std::to_string(options.batch_size) + " is too large (at most 1048576)");
+  MOE_RETURN_IF_ERROR(ensure_capacity(options.batch_size));
+  history_.clear();
+  return Trainer::create(model_.get(), train, validation, options, &trainer_);
+}
+
+Status MoeModel::fit_run(int max_batches, FitChunk* out) {
+  if (out == nullptr) return Status::invalid("fit_run: null output");
+  *out = FitChunk();
+  if (!trainer_) return Status::invalid("fit_run called without begin_fit");
+  ChunkResult r;
+  Status s = trainer_->run(max_batches, &r);
+  out->batches = std::move(r.batches);
+  out->epoch_ended = r.epoch_ended;
+  out->epoch = r.epoch;
+  if (r.epoch_ended) history_.push_back(r.epoch);
+  out->batch_in_epoch = trainer_->batch_in_epoch();
+  out->finished = trainer_->finished();
+  out->early_stopped = r.early_stopped;
+  out->best_epoch = r.best_epoch;
+  return s;
+}
+
+Status MoeModel::end_fit(bool* restored) {
+  if (restored) *restored = false;
+  if (!trainer_) return Status::ok();
+  Status s = trainer_->finish();
+  if (restored) *restored = trainer_->restored_best();
+  trainer_.reset();
+  return s;
+}
+
+Status MoeModel::gate_share(const float* x, long rows, GateShare* out) {
+  MOE_RETURN_IF_ERROR(check_features(x, rows, "gate share"));
+  return moe::gate_share(model_.get(), x, rows, out);
+}
+
+Status MoeModel::class_usage(const float* x, const int32_t* classes, long rows, ClassUsage* out) {
+  MOE_RETURN_IF_ERROR(check_features(x, rows, "class usage"));
+  return moe::class_usage(model_.get(), x, classes, rows, out);
+}
+
+}  // namespace moe
