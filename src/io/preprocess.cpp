@@ -1,0 +1,349 @@
+// Fitting and applying the preprocessing Schema. See preprocess.h for the rules.
+#include "io/preprocess.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "io/values.h"
+
+namespace moe::io {
+namespace {
+
+std::string q(const std::string& s) {
+  if (s.size() <= 40) return "'" + s + "'";
+  return "'" + s.substr(0, 37) + "...'";
+}
+
+std::string num(double v) { return format_number(v); }
+
+Status fit_target(const TableBuilder& t, TaskOption opt, Schema* s, std::vector<std::string>* warnings) {
+  const RawColumn& c = t.columns[size_t(t.target)];
+  s->target = c.name;
+  if (c.categorical) {
+    if (opt == TaskOption::Regression)
+      return Status::invalid("the target column " + q(c.name) + " has text values (first " + q(c.first_text) +
+                             " at line " + std::to_string(c.first_text_line) + "), so it cannot be a regression target");
+    if (c.dict_overflow || c.dict.size() > kMaxClasses)
+      return Status::invalid("the target column " + q(c.name) + " has more than " + std::to_string(kMaxClasses) +
+                             " distinct values; that is too many classes (is it an identifier or a number with text in it?)");
+    s->task = Task::Classification;
+    s->classes.assign(c.dict.begin(), c.dict.end());
+  } else {
+    // Distinct values in first-seen order, stopping once too many to be classes.
+    std::unordered_map<float, int> seen;
+    std::vector<float> order;
+    bool integers = true;
+    size_t cap = opt == TaskOption::Classification ? kMaxClasses : kMaxIntegerClassCodes;
+    for (float v : c.num) {
+      if (std::isnan(v)) continue;
+      integers = integers && v == std::floor(v);
+      if (seen.size() <= cap && seen.emplace(v, 0).second) order.push_back(v);
+    }
+    bool classify = opt == TaskOption::Classification ||
+                    (opt == TaskOption::Auto && integers && order.size() <= kMaxIntegerClassCodes);
+    if (opt == TaskOption::Classification && order.size() > kMaxClasses)
+      return Status::invalid("the target column " + q(c.name) + " has more than " + std::to_string(kMaxClasses) +
+                             " distinct values; that is too many classes for classification");
+    if (classify) {
+      s->task = Task::Classification;
+      for (float v : order) s->classes.push_back(num(v));
+      if (opt == TaskOption::Auto)
+        warnings->push_back("the target column " + q(c.name) + " holds " + std::to_string(order.size()) +
+                            " distinct integer codes, so the task is classification (set task: 'regression' to override)");
+    } else {
+      s->task = Task::Regression;
+    }
+  }
+  if (s->task == Task::Classification && s->classes.size() < 2)
+    return Status::invalid("the target column " + q(c.name) + " has a single class (" +
+                           (s->classes.empty() ? std::string("none") : q(s->classes[0])) + ") in all " +
+                           std::to_string(t.rows()) + " rows; classification needs at least two classes");
+  return Status::ok();
+}
+
+void fit_numeric(const TableBuilder& t, const RawColumn& c, SchemaColumn* sc, std::vector<std::string>* w) {
+  std::vector<float> present;  // (rows - missing)
+  present.reserve(c.num.size());
+  double sum = 0;
+  for (float v : c.num)
+    if (!std::isnan(v)) { present.push_back(v); sum += v; }
+  if (c.nonfinite > 0)
+    w->push_back("column " + q(c.name) + ": " + std::to_string(c.nonfinite) + " infinite or out-of-range value(s) (first " +
+                 q(c.first_nonfinite) + " at line " + std::to_string(c.first_nonfinite_line) + ") treated as missing");
+  if (present.empty()) {
+    sc->note = "every value is missing";
+    return;
+  }
+  double mean = sum / double(present.size());
+  double ss = 0;
+  for (float v : present) ss += (double(v) - mean) * (double(v) - mean);
+  double sd = std::sqrt(ss / double(present.size()));
+  auto mm = std::minmax_element(present.begin(), present.end());
+  if (*mm.first == *mm.second || !(sd > 0) || !std::isfinite(sd)) {
+    sc->note = "constant (every value is " + num(*mm.first) + ")";
+    return;
+  }
+  auto mid = present.begin() + present.size() / 2;
+  std::nth_element(present.begin(), mid, present.end());
+  double median = *mid;
+  if (present.size() % 2 == 0) {
+    double lower = *std::max_element(present.begin(), mid);
+    median = 0.5 * (median + lower);
+  }
+  sc->kind = ColumnKind::Numeric;
+  sc->mean = mean;
+  sc->scale = sd;
+  sc->impute = median;
+  if (c.missing > 0)
+    w->push_back("column " + q(c.name) + ": " + std::to_string(c.missing) + " missing value(s) imputed with the median " +
+                 num(median));
+  (void)t;
+}
+
+void fit_categorical(const TableBuilder& t, const RawColumn& c, SchemaColumn* sc, std::vector<std::string>* w) {
+  int64_t present = int64_t(c.ids.size()) - c.missing;
+  size_t d = c.dict.size();
+  if (present == 0) {
+    sc->note = "every value is missing";
+    return;
+  }
+  if (c.dict_overflow || (d > kMaxOneHot && 2 * int64_t(d) > present)) {
+    sc->note = (c.dict_overflow ? "more than " + std::to_string(d) : std::to_string(d)) + " distinct values in " +
+               std::to_string(present) + " rows: an identifier or free text, not a category";
+    return;
+  }
+  if (d == 1) {
+    sc->note = "constant (every value is " + q(c.dict[0]) + ")";
+    return;
+  }
+  std::vector<int64_t> count(d, 0);  // (d)
+  for (int32_t id : c.ids)
+    if (id >= 0) ++count[size_t(id)];
+  std::vector<int32_t> order(d);
+  for (size_t i = 0; i < d; ++i) order[i] = int32_t(i);
+  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return count[size_t(a)] > count[size_t(b)]; });
+  int32_t most = order[0];
+  if (d > kMaxOneHot) {
+    int64_t rare_rows = 0;
+    for (size_t i = kMaxOneHot; i < d; ++i) rare_rows += count[size_t(order[i])];
+    w->push_back("column " + q(c.name) + ": " + std::to_string(d) + " categories; the " + std::to_string(kMaxOneHot) +
+                 " most frequent are one-hot encoded and the " + std::to_string(d - kMaxOneHot) + " rarer ones (" +
+                 std::to_string(rare_rows) + " rows) are encoded as all zeros");
+    order.resize(kMaxOneHot);
+  }
+  std::sort(order.begin(), order.end());  // keep first-seen order among the kept categories
+  sc->kind = ColumnKind::Categorical;
+  for (int32_t id : order) {
+    if (id == most) sc->impute_category = int32_t(sc->categories.size());
+    sc->categories.push_back(c.dict[size_t(id)]);
+  }
+  if (!t.lines.empty() && c.first_text_line > int64_t(t.lines[0]))
+    w->push_back("column " + q(c.name) + " starts with numbers but has text (first " + q(c.first_text) + " at line " +
+                 std::to_string(c.first_text_line) + "), so it is treated as categorical");
+  if (c.missing > 0)
+    w->push_back("column " + q(c.name) + ": " + std::to_string(c.missing) +
+                 " missing value(s) imputed with the most frequent category " + q(c.dict[size_t(most)]));
+}
+
+}  // namespace
+
+const char* to_string(ColumnKind k) {
+  switch (k) {
+    case ColumnKind::Numeric: return "numeric";
+    case ColumnKind::Categorical: return "categorical";
+    case ColumnKind::Target: return "target";
+    case ColumnKind::Ignored: return "ignored";
+  }
+  return "ignored";
+}
+
+Status fit_schema(const TableBuilder& t, TaskOption task, Schema* out, std::vector<std::string>* warnings) {
+  *out = Schema();
+  if (t.target < 0) return Status::invalid("no target column was chosen");
+  MOE_RETURN_IF_ERROR(fit_target(t, task, out, warnings));
+  std::vector<std::string> dropped;
+  for (size_t j = 0; j < t.columns.size(); ++j) {
+    const RawColumn& c = t.columns[j];
+    SchemaColumn sc;
+    sc.name = c.name;
+    if (int(j) == t.target) {
+      sc.kind = ColumnKind::Target;
+    } else if (c.categorical) {
+      fit_categorical(t, c, &sc, warnings);
+    } else {
+      fit_numeric(t, c, &sc, warnings);
+    }
+    if (sc.kind == ColumnKind::Numeric) out->feature_names.push_back(sc.name);
+    if (sc.kind == ColumnKind::Categorical)
+      for (const std::string& cat : sc.categories) out->feature_names.push_back(sc.name + "=" + cat);
+    if (sc.kind == ColumnKind::Ignored) warnings->push_back("column " + q(sc.name) + " was dropped: " + sc.note);
+    out->columns.push_back(std::move(sc));
+  }
+  if (out->feature_names.empty())
+    return Status::invalid("no usable feature columns: besides the target " + q(out->target) +
+                           " every column is empty, constant or an identifier");
+  if (int64_t(out->feature_names.size()) * t.rows() > kMaxCells)
+    return Status::out_of_range("the encoded data would have " + std::to_string(t.rows()) + " rows x " +
+                                std::to_string(out->feature_names.size()) + " features, more than the limit of 2^27 cells");
+  return Status::ok();
+}
+
+Status apply_schema(const TableBuilder& t, const Schema& s, bool fitted_here, Encoded* out,
+                    std::vector<std::string>* warnings) {
+  *out = Encoded();
+  const int64_t R = t.rows();
+  const int F = int(s.feature_names.size());
+  if (int64_t(F) * R > kMaxCells)
+    return Status::out_of_range("the encoded data would have " + std::to_string(R) + " rows x " + std::to_string(F) +
+                                " features, more than the limit of 2^27 cells");
+  std::unordered_map<std::string, size_t> by_name;
+  for (size_t j = 0; j < t.columns.size(); ++j) by_name.emplace(t.columns[j].name, j);
+  out->rows = R;
+  out->num_features = F;
+  out->features.assign(size_t(R) * size_t(F), 0.0f);
+  std::vector<bool> used(t.columns.size(), false);
+  int f0 = 0;  // first feature index of the current schema column
+  for (const SchemaColumn& sc : s.columns) {
+    if (sc.kind != ColumnKind::Numeric && sc.kind != ColumnKind::Categorical) {
+      auto it = by_name.find(sc.name);
+      if (it != by_name.end() && sc.kind == ColumnKind::Ignored) used[it->second] = true;
+      continue;
+    }
+    auto it = by_name.find(sc.name);
+    if (it == by_name.end())
+      return Status::invalid("column " + q(sc.name) + " is required by the schema but is not in the file");
+    used[it->second] = true;
+    const RawColumn& c = t.columns[it->second];
+    float* x = out->features.data();  // (R, F)
+    if (sc.kind == ColumnKind::Numeric) {
+      // Per-row value as double, NaN when missing or not a number.
+      std::vector<double> dict_value;
+      if (c.categorical) {
+        for (const std::string& d : c.dict) {
+          double v = NAN;
+          if (parse_cell(d.data(), d.size(), '.', &v) != CellKind::Number) v = NAN;
+          dict_value.push_back(v);
+        }
+      }
+      int64_t imputed = 0, text = 0;
+      for (int64_t r = 0; r < R; ++r) {
+        double v;
+        if (!c.categorical) {
+          v = c.num[size_t(r)];
+        } else {
+          int32_t id = c.ids[size_t(r)];
+          v = id >= 0 ? dict_value[size_t(id)] : NAN;
+          if (id != -1 && std::isnan(v)) ++text;
+        }
+        if (std::isnan(v)) { v = sc.impute; ++imputed; }
+        x[size_t(r) * size_t(F) + size_t(f0)] = float((v - sc.mean) / sc.scale);
+      }
+      if (text > 0)
+        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(text) + " value(s) are not numbers (first " +
+                            q(c.first_text) + " at line " + std::to_string(c.first_text_line) +
+                            ") and were imputed with the fitted median " + num(sc.impute));
+      if (!fitted_here && imputed - text > 0)
+        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(imputed - text) +
+                            " missing value(s) imputed with the fitted median " + num(sc.impute));
+      f0 += 1;
+    } else {
+      std::unordered_map<std::string, int32_t> cat_index;
+      for (size_t k = 0; k < sc.categories.size(); ++k) cat_index.emplace(sc.categories[k], int32_t(k));
+      std::vector<int32_t> map;  // file category id -> schema category index, -1 unseen
+      if (c.categorical)
+        for (const std::string& d : c.dict) {
+          auto ci = cat_index.find(d);
+          map.push_back(ci == cat_index.end() ? -1 : ci->second);
+        }
+      int64_t unseen = 0, imputed = 0;
+      std::string first_unseen;
+      int64_t first_unseen_line = 0;
+      for (int64_t r = 0; r < R; ++r) {
+        int32_t k;
+        bool missing;
+        std::string text;
+        if (c.categorical) {
+          int32_t id = c.ids[size_t(r)];
+          missing = id == -1;
+          k = id >= 0 ? map[size_t(id)] : -1;
+          if (id >= 0 && k < 0) text = c.dict[size_t(id)];
+        } else {
+          float v = c.num[size_t(r)];
+          missing = std::isnan(v);
+          k = -1;
+          if (!missing) {
+            text = num(v);
+            auto ci = cat_index.find(text);
+            if (ci != cat_index.end()) k = ci->second;
+          }
+        }
+        if (missing) { k = sc.impute_category; ++imputed; }
+        if (k < 0) {
+          if (unseen++ == 0) { first_unseen = text; first_unseen_line = t.lines[size_t(r)]; }
+          continue;
+        }
+        x[size_t(r) * size_t(F) + size_t(f0 + k)] = 1.0f;
+      }
+      if (!fitted_here && unseen > 0)
+        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(unseen) +
+                            " value(s) were not seen when the schema was fitted (first " + q(first_unseen) + " at line " +
+                            std::to_string(first_unseen_line) + ") and are encoded as all zeros");
+      if (!fitted_here && imputed > 0)
+        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(imputed) +
+                            " missing value(s) imputed with the fitted most frequent category " +
+                            q(sc.categories[size_t(sc.impute_category)]));
+      f0 += int(sc.categories.size());
+    }
+  }
+  if (f0 != F) return Status::corrupt("the schema's feature names do not match its columns");
+  // Labels.
+  int tcol = -1;
+  if (!s.target.empty()) {
+    auto it = by_name.find(s.target);
+    if (it != by_name.end()) tcol = int(it->second);
+  }
+  if (tcol >= 0) {
+    used[size_t(tcol)] = true;
+    const RawColumn& c = t.columns[size_t(tcol)];
+    out->has_labels = true;
+    if (s.task == Task::Classification) {
+      std::unordered_map<std::string, int32_t> cls;
+      for (size_t k = 0; k < s.classes.size(); ++k) cls.emplace(s.classes[k], int32_t(k));
+      out->class_ids.resize(size_t(R));
+      for (int64_t r = 0; r < R; ++r) {
+        std::string label = c.categorical ? (c.ids[size_t(r)] >= 0 ? c.dict[size_t(c.ids[size_t(r)])] : std::string())
+                                          : num(c.num[size_t(r)]);
+        auto ci = cls.find(label);
+        if (ci == cls.end())
+          return Status::invalid("line " + std::to_string(t.lines[size_t(r)]) + ": target value " + q(label) +
+                                 " in column " + q(c.name) + " is not one of the " + std::to_string(s.classes.size()) +
+                                 " classes the schema was fitted with");
+        out->class_ids[size_t(r)] = ci->second;
+      }
+    } else {
+      if (c.categorical)
+        return Status::invalid("the target column " + q(c.name) + " has text values (first " + q(c.first_text) +
+                               " at line " + std::to_string(c.first_text_line) + ") but the task is regression");
+      out->values.assign(c.num.begin(), c.num.end());
+    }
+  }
+  std::unordered_map<std::string, ColumnKind> kind_of;
+  for (const SchemaColumn& sc : s.columns) kind_of.emplace(sc.name, sc.kind);
+  std::vector<std::string> extra;
+  for (size_t j = 0; j < t.columns.size(); ++j) {
+    const RawColumn& c = t.columns[j];
+    ColumnInfo info{c.name, ColumnKind::Ignored, c.missing};
+    auto ki = kind_of.find(c.name);
+    if (int(j) == tcol) info.kind = ColumnKind::Target;
+    else if (ki != kind_of.end() && ki->second != ColumnKind::Target) info.kind = ki->second;
+    if (!used[j]) extra.push_back(c.name);
+    out->columns.push_back(info);
+  }
+  if (!extra.empty() && !fitted_here)
+    warnings->push_back(std::to_string(extra.size()) + " column(s) not in the schema were ignored (" + q(extra[0]) +
+                        (extra.size() > 1 ? ", ..." : "") + ")");
+  return Status::ok();
+}
+
+}  // namespace moe::io

@@ -1,0 +1,75 @@
+// Dataset: the public C++ facade for reading a CSV into an encoded float matrix (what the Embind
+// layer wraps as Dataset.fromCSV). One-shot `read_csv` or chunked `CsvStream`. Never throws.
+// Not the parser internals (src/io) and not training.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/preprocess.h"
+#include "moe/config.h"
+#include "moe/status.h"
+
+namespace moe {
+
+using io::ColumnInfo;
+using io::ColumnKind;
+using io::Schema;
+
+enum class HeaderOption { Auto, Yes, No };
+enum class TaskOption { Auto, Classification, Regression };
+
+struct CsvOptions {
+  std::string target;             // target column name; empty = use target_index
+  int target_index = -1;          // 0-based; -1 (and empty name) = last column
+  char delimiter = 0;             // 0 = auto-detect among , ; \t | (Excel's "sep=X" first line wins)
+  HeaderOption header = HeaderOption::Auto;  // auto: a first row made only of numbers is data
+  TaskOption task = TaskOption::Auto;        // auto: text target or <= 20 distinct integers = classification
+  std::string schema_json;        // non-empty: re-apply this fitted schema (no refitting); target optional
+};
+
+struct Dataset {
+  int64_t rows = 0;                         // N
+  int num_features = 0;                     // F
+  std::vector<float> features;              // (N, F) row-major, encoded
+  std::vector<std::string> feature_names;   // (F)
+  Task task = Task::Classification;
+  bool has_labels = false;                  // false when a schema was applied to a file without the target
+  std::vector<int32_t> class_ids;           // (N) classification: index into classes
+  std::vector<float> values;                // (N) regression targets
+  std::vector<std::string> classes;         // classification: original labels in first-seen order
+  std::vector<ColumnInfo> columns;          // one per file column: name, kind, missing count
+  std::vector<std::string> warnings;        // every notice of the reader and preprocessing
+  Schema schema;                            // the fitted (or re-applied) preprocessing
+  std::string schema_json;                  // the same, as JSON text (io/schema_json.h)
+  char delimiter = ',';                     // what was used (detected or given)
+};
+
+const char* to_string(ColumnKind k);
+
+// Reads a whole CSV held in memory. On error `out` is left empty and the Status names where/what.
+Status read_csv(const uint8_t* bytes, size_t len, const CsvOptions& options, Dataset* out);
+
+// Chunked reading: feed() the file in pieces of any size (e.g. from File.stream()), then finish().
+// Memory: ~4 bytes per cell plus one row of text, never the whole text. After an error every call
+// returns that same error.
+class CsvStream {
+ public:
+  explicit CsvStream(const CsvOptions& options);
+  ~CsvStream();
+  CsvStream(const CsvStream&) = delete;
+  CsvStream& operator=(const CsvStream&) = delete;
+
+  Status feed(const uint8_t* bytes, size_t len);
+  Status finish(Dataset* out);
+  uint64_t bytes_read() const;  // bytes fed so far
+  int64_t rows_read() const;    // data rows stored so far
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace moe
