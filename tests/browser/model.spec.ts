@@ -1,0 +1,30 @@
+// Keeping a model: download it, load it back in a fresh page, and get byte-identical predictions.
+import { byId, expect, readDownload, setEpochs, test, trainToDone, waitReady } from './fixtures';
+
+test('a downloaded model, loaded again, predicts exactly the same', async ({ page, site }) => {
+  await page.goto(site);
+  await waitReady(page);
+  await byId(page, 'sample-select').selectOption('penguins');
+  await waitReady(page);
+  await setEpochs(page, 5);
+  await trainToDone(page);
+
+  const before = (await readDownload(page, 'download-predictions')).toString('utf8');
+  const lines = before.trim().split('\n');
+  expect(lines[0]).toMatch(/^row,predicted,p_/);
+  expect(lines).toHaveLength(345);
+  const modelBytes = await readDownload(page, 'download-model');
+  expect(modelBytes.length).toBeGreaterThan(100);
+
+  // A fresh page (new worker, nothing in memory): load the model and predict on the same sample.
+  await page.reload();
+  await waitReady(page);
+  await byId(page, 'sample-select').selectOption('penguins');
+  await waitReady(page);
+  await expect(byId(page, 'download-predictions')).toBeDisabled();
+  await byId(page, 'load-model-input').setInputFiles({ name: 'model.moe', mimeType: 'application/octet-stream', buffer: modelBytes });
+  await expect(byId(page, 'status')).toContainText('Loaded model.moe');
+  await expect(byId(page, 'download-predictions')).toBeEnabled();
+  const after = (await readDownload(page, 'download-predictions')).toString('utf8');
+  expect(after).toBe(before);
+});

@@ -1,0 +1,180 @@
+// Training flows on the production build: one-click sample training, upload with a target change,
+// live chart updates, cancel, and a responsiveness measurement while the worker trains.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { RESULTS_DIR, byId, expect, setEpochs, test, trainToDone, waitReady } from './fixtures';
+
+function number(text: string | null): number {
+  expect(text ?? '').toMatch(/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i);
+  return Number(text);
+}
+
+test('a preselected sample trains with one click and shows every result', async ({ page, site }) => {
+  await page.goto(site);
+  await waitReady(page);
+  await expect(byId(page, 'sample-select')).toHaveValue('iris');
+  await expect(byId(page, 'target-select')).toHaveValue('species');
+  await setEpochs(page, 8);
+  await trainToDone(page);
+
+  const acc = number(await byId(page, 'metric-accuracy').textContent());
+  expect(acc).toBeGreaterThanOrEqual(0);
+  expect(acc).toBeLessThanOrEqual(1);
+  expect(Number.isFinite(number(await byId(page, 'metric-loss').textContent()))).toBe(true);
+  await expect(byId(page, 'epoch-progress')).toHaveJSProperty('value', 8);
+  await expect(byId(page, 'epoch-progress')).toHaveJSProperty('max', 8);
+  await expect(byId(page, 'status')).toContainText('Finished');
+  await expect(byId(page, 'error')).toBeHidden();
+
+  // Confusion matrix: 3 classes, counts add up to the test rows.
+  const cells = await byId(page, 'confusion-matrix').locator('tbody td').allTextContents();
+  expect(cells).toHaveLength(9);
+  expect(cells.map(Number).reduce((a, b) => a + b, 0)).toBe(30);
+  // Expert usage: the overall row plus one per class.
+  await expect(byId(page, 'expert-usage').locator('.usage-row')).toHaveCount(4);
+  await expect(byId(page, 'loss-chart')).toHaveAttribute('data-points', '8');
+  // The expert map canvas has been painted.
+  const painted = await byId(page, 'expert-map').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n / (c.width * c.height);
+  });
+  expect(painted).toBeGreaterThan(0.9);
+
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(RESULTS_DIR, 'trained-page.png'), fullPage: true });
+});
+
+test('an uploaded CSV is previewed as text; changing the target changes the task', async ({ page, site }) => {
+  await page.goto(site);
+  await waitReady(page);
+  const rows = ['x1,x2,label,score'];
+  for (let i = 0; i < 60; i++) {
+    const x1 = ((i * 37) % 17) / 4;
+    const x2 = ((i * 11) % 13) / 3;
+    const label = i === 0 ? '<b>odd</b>' : x1 > x2 ? 'big' : 'small';
+    rows.push(`${x1},${x2},${label},${(x1 * 2 + x2 + (i % 5) / 10).toFixed(3)}`);
+  }
+  await byId(page, 'csv-input').setInputFiles({ name: 'custom <i>name</i>.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+  await waitReady(page);
+  await expect(byId(page, 'target-select')).toHaveValue('score');
+  await expect(page.locator('#task-detected')).toContainText('regression');
+  // Data and file names are shown as text, never parsed as HTML.
+  await expect(page.locator('#preview td', { hasText: '<b>odd</b>' })).toHaveCount(1);
+  await expect(page.locator('#preview b, #data-source i')).toHaveCount(0);
+  await expect(page.locator('#data-source')).toContainText('custom <i>name</i>.csv');
+
+  await byId(page, 'target-select').selectOption('label');
+  await waitReady(page);
+  await expect(page.locator('#task-detected')).toContainText('classification');
+  await setEpochs(page, 4);
+  await trainToDone(page);
+  const acc = Number(await byId(page, 'metric-accuracy').textContent());
+  expect(acc).toBeGreaterThanOrEqual(0);
+  expect(acc).toBeLessThanOrEqual(1);
+  await expect(page.locator('#row-rmse')).toBeHidden();
+
+  // And regression on the built-in cars sample reports RMSE and R².
+  await byId(page, 'sample-select').selectOption('cars-mpg');
+  await waitReady(page);
+  await setEpochs(page, 4);
+  await trainToDone(page);
+  expect(Number.isFinite(Number(await byId(page, 'metric-rmse').textContent()))).toBe(true);
+  expect(await byId(page, 'metric-r2').textContent()).toMatch(/^-?\d+\.\d+$/);
+  await expect(page.locator('#row-accuracy')).toBeHidden();
+});
+
+test('the loss chart and progress bar update live during training', async ({ page, site }) => {
+  await page.goto(site);
+  await waitReady(page);
+  await byId(page, 'sample-select').selectOption('penguins');
+  await waitReady(page);
+  const epochs = 60;
+  await setEpochs(page, epochs);
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { __seen: number[] }).__seen = seen;
+    const chart = document.querySelector('[data-testid="loss-chart"]')!;
+    const progress = document.querySelector('[data-testid="epoch-progress"]') as HTMLProgressElement;
+    new MutationObserver(() => {
+      if (document.body.dataset.state === 'training') seen.push(Number(chart.getAttribute('data-points')) * 1000 + progress.value);
+    }).observe(chart, { attributes: true, attributeFilter: ['data-points'] });
+  });
+  await trainToDone(page);
+  const seen = await page.evaluate(() => (window as unknown as { __seen: number[] }).__seen);
+  const points = seen.map((v) => Math.floor(v / 1000));
+  console.log(`loss chart redraws while training: ${points.length} (points: ${points.slice(0, 12).join(', ')}…)`);
+  const partial = points.filter((p) => p > 0 && p < epochs);
+  expect(new Set(partial).size).toBeGreaterThanOrEqual(3);
+  for (let i = 1; i < points.length; i++) expect(points[i]).toBeGreaterThanOrEqual(points[i - 1]);
+  await expect(byId(page, 'loss-chart')).toHaveAttribute('data-points', String(epochs));
+  // The chart's canvas shows something.
+  await expect(byId(page, 'loss-chart').locator('canvas')).toHaveCount(1);
+});
+
+test('cancel stops training and the page stays usable', async ({ page, site }) => {
+  await page.goto(site);
+  await waitReady(page);
+  await setEpochs(page, 5000);
+  await byId(page, 'train-button').click();
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'training');
+  await expect.poll(() => byId(page, 'epoch-progress').evaluate((p: HTMLProgressElement) => p.value)).toBeGreaterThanOrEqual(2);
+  await byId(page, 'cancel-button').click();
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'cancelled', { timeout: 10_000 });
+  await expect(byId(page, 'status')).toContainText('Cancelled');
+  const stoppedAt = await byId(page, 'epoch-progress').evaluate((p: HTMLProgressElement) => p.value);
+  expect(stoppedAt).toBeLessThan(5000);
+  await expect(byId(page, 'train-button')).toBeEnabled();
+  await expect(byId(page, 'cancel-button')).toBeDisabled();
+  await expect(byId(page, 'error')).toBeHidden();
+  await setEpochs(page, 3);
+  await trainToDone(page);
+  await expect(byId(page, 'metric-accuracy')).not.toBeEmpty();
+});
+
+test('the page answers clicks while the worker trains (long tasks recorded)', async ({ page, site }) => {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(site);
+  await waitReady(page);
+  await setEpochs(page, 5000);
+  await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
+  await byId(page, 'train-button').click();
+  await expect.poll(() => byId(page, 'epoch-progress').evaluate((p: HTMLProgressElement) => p.value)).toBeGreaterThanOrEqual(1);
+
+  // Frame gaps over about one second of training, measured with requestAnimationFrame.
+  const gaps = await page.evaluate(
+    () =>
+      new Promise<number[]>((resolve) => {
+        const out: number[] = [];
+        let last = performance.now();
+        const end = last + 1000;
+        const tick = (t: number) => {
+          out.push(t - last);
+          last = t;
+          if (t < end) requestAnimationFrame(tick);
+          else resolve(out);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  // A click on the page is handled while training continues.
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'training');
+  await page.locator('#advanced summary').click();
+  await expect(page.locator('#advanced')).toHaveJSProperty('open', true);
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'training');
+  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  console.log(
+    `during training: ${gaps.length} frames in ~1 s, largest frame gap ${Math.max(...gaps).toFixed(1)} ms; ` +
+      `main-thread long tasks: ${longTasks.length}, longest ${longTasks.length ? Math.max(...longTasks).toFixed(1) : 0} ms`,
+  );
+  expect(gaps.length).toBeGreaterThan(1);
+  await byId(page, 'cancel-button').click();
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'cancelled', { timeout: 10_000 });
+});

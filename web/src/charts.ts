@@ -1,0 +1,193 @@
+// The page's pictures: a live uPlot loss chart, the expert-usage bars, the confusion matrix table and
+// the 2-D "which expert wins" canvas. Pure rendering from plain data; all text via textContent.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { EpochLogs, ExpertMap, ExpertUsage } from './protocol';
+
+/** Distinct colours for experts (regions and bars). */
+export const EXPERT_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+/** Dark marker colours for classes on the expert map. */
+const CLASS_COLORS = ['#111111', '#ffffff', '#7a0177', '#004529', '#08306b', '#67000d'];
+
+export function expertColor(e: number): string {
+  return EXPERT_COLORS[e % EXPERT_COLORS.length];
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+/** Live chart of loss (train, validation) and accuracy per epoch. */
+export class LossChart {
+  private plot: uPlot;
+  private data: [number[], (number | null)[], (number | null)[], (number | null)[], (number | null)[]] = [[], [], [], [], []];
+  private frame = 0;
+
+  constructor(private host: HTMLElement) {
+    const opts: uPlot.Options = {
+      width: this.width(),
+      height: 240,
+      scales: { x: { time: false }, acc: { range: [0, 1] } },
+      axes: [
+        { label: 'epoch' },
+        { label: 'loss' },
+        { side: 1, scale: 'acc', label: 'accuracy', grid: { show: false } },
+      ],
+      series: [
+        { label: 'epoch' },
+        { label: 'train loss', stroke: '#4e79a7', width: 2 },
+        { label: 'val loss', stroke: '#f28e2b', width: 2, dash: [6, 4] },
+        { label: 'train acc', stroke: '#59a14f', scale: 'acc', width: 1 },
+        { label: 'val acc', stroke: '#e15759', scale: 'acc', width: 1, dash: [6, 4] },
+      ],
+      legend: { live: false },
+    };
+    this.plot = new uPlot(opts, this.data, host);
+    window.addEventListener('resize', () => this.plot.setSize({ width: this.width(), height: 240 }));
+  }
+
+  private width(): number {
+    return Math.max(280, Math.min(900, this.host.clientWidth || 600));
+  }
+
+  reset(): void {
+    this.data = [[], [], [], [], []];
+    this.render();
+  }
+
+  /** Adds one epoch; redraws at most once per animation frame. */
+  push(epoch: number, logs: EpochLogs): void {
+    this.data[0].push(epoch);
+    this.data[1].push(num(logs.loss));
+    this.data[2].push(num(logs.val_loss));
+    this.data[3].push(num(logs.accuracy));
+    this.data[4].push(num(logs.val_accuracy));
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.render());
+  }
+
+  flush(): void {
+    this.render();
+  }
+
+  private render(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.plot.setData(this.data);
+    this.host.dataset.points = String(this.data[0].length);
+  }
+}
+
+function num(v: number | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** Bars of average gate weight per expert: one row overall, then one per class. */
+export function renderUsage(host: HTMLElement, usage: ExpertUsage | null, classes: string[]): void {
+  host.replaceChildren();
+  if (!usage || usage.overall.length === 0) return;
+  const rows: [string, number[]][] = [['all test rows', usage.overall]];
+  usage.perClass.forEach((r, c) => rows.push([`class ${classes[c] ?? c}`, r]));
+  const legend = el('div', undefined, 'usage-legend');
+  usage.overall.forEach((_, e) => {
+    const item = el('span', `expert ${e + 1}`, 'legend-item');
+    const sw = el('span', undefined, 'swatch');
+    sw.style.background = expertColor(e);
+    item.prepend(sw);
+    legend.append(item);
+  });
+  host.append(legend);
+  for (const [label, shares] of rows) {
+    const line = el('div', undefined, 'usage-row');
+    line.append(el('span', label, 'usage-label'));
+    const bar = el('div', undefined, 'usage-bar');
+    shares.forEach((s, e) => {
+      const seg = el('span', undefined, 'usage-seg');
+      seg.style.width = `${(Math.max(0, s) * 100).toFixed(2)}%`;
+      seg.style.background = expertColor(e);
+      seg.title = `expert ${e + 1}: ${(s * 100).toFixed(1)}%`;
+      bar.append(seg);
+    });
+    line.append(bar);
+    line.append(el('span', shares.map((s) => `${Math.round(s * 100)}%`).join(' · '), 'usage-numbers'));
+    host.append(line);
+  }
+}
+
+/** Rows = true class, columns = predicted class. */
+export function renderConfusion(table: HTMLTableElement, matrix: number[][] | null, classes: string[]): void {
+  table.replaceChildren();
+  if (!matrix) return;
+  const caption = el('caption', 'rows: true class · columns: predicted class');
+  const head = el('tr');
+  head.append(el('th', 'true \\ predicted'));
+  classes.forEach((c) => head.append(el('th', c)));
+  const thead = el('thead');
+  thead.append(head);
+  const tbody = el('tbody');
+  matrix.forEach((row, i) => {
+    const tr = el('tr');
+    tr.append(el('th', classes[i] ?? String(i)));
+    const total = row.reduce((a, b) => a + b, 0) || 1;
+    row.forEach((n, j) => {
+      const td = el('td', String(n), i === j ? 'diag' : n > 0 ? 'off' : '');
+      td.style.setProperty('--share', (n / total).toFixed(3));
+      tr.append(td);
+    });
+    tbody.append(tr);
+  });
+  table.append(caption, thead, tbody);
+}
+
+/** Mixes a #rrggbb colour with white (keep = share of the colour). */
+function lighten(hex: string, keep: number): string {
+  const v = parseInt(hex.slice(1), 16);
+  const mix = (x: number) => Math.round(255 - (255 - x) * keep);
+  return `rgb(${mix(v >> 16)}, ${mix((v >> 8) & 255)}, ${mix(v & 255)})`;
+}
+
+/** Paints the winning expert per grid cell and the test rows on top. */
+export function drawExpertMap(canvas: HTMLCanvasElement, legend: HTMLElement, map: ExpertMap | null, classes: string[]): void {
+  const ctx = canvas.getContext('2d');
+  legend.replaceChildren();
+  if (!ctx) return;
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  if (!map) return;
+  const w = canvas.width;
+  const h = canvas.height;
+  const cw = w / map.grid;
+  const ch = h / map.grid;
+  for (let r = 0; r < map.grid; r++) {
+    for (let c = 0; c < map.grid; c++) {
+      ctx.fillStyle = lighten(expertColor(map.winner[r * map.grid + c]), 0.45);
+      ctx.fillRect(Math.floor(c * cw), Math.floor(h - (r + 1) * ch), Math.ceil(cw), Math.ceil(ch));
+    }
+  }
+  const sx = (v: number) => ((v - map.xRange[0]) / (map.xRange[1] - map.xRange[0])) * w;
+  const sy = (v: number) => h - ((v - map.yRange[0]) / (map.yRange[1] - map.yRange[0])) * h;
+  for (let i = 0; i < map.pointClass.length; i++) {
+    const k = map.pointClass[i];
+    ctx.beginPath();
+    ctx.arc(sx(map.points[2 * i]), sy(map.points[2 * i + 1]), 3.2, 0, 2 * Math.PI);
+    ctx.fillStyle = k >= 0 ? CLASS_COLORS[k % CLASS_COLORS.length] : '#222';
+    ctx.strokeStyle = k >= 0 && CLASS_COLORS[k % CLASS_COLORS.length] === '#ffffff' ? '#111' : '#fff';
+    ctx.lineWidth = 1;
+    ctx.fill();
+    ctx.stroke();
+  }
+  const used = new Set(map.winner);
+  for (let e = 0; e < map.experts; e++) {
+    const li = el('li', `expert ${e + 1}${used.has(e) ? '' : ' (wins nowhere here)'}`);
+    const sw = el('span', undefined, 'swatch');
+    sw.style.background = expertColor(e);
+    li.prepend(sw);
+    legend.append(li);
+  }
+  classes.forEach((c, k) => {
+    const li = el('li', `● ${c}`, 'class-item');
+    li.style.color = CLASS_COLORS[k % CLASS_COLORS.length] === '#ffffff' ? '#777' : CLASS_COLORS[k % CLASS_COLORS.length];
+    legend.append(li);
+  });
+}

@@ -1,0 +1,49 @@
+// Service worker for the demo site: precaches every file of the build (list and version filled in
+// by the build, see vite.config.ts) so the page reloads and trains offline after the first visit.
+// Navigations go network-first (fresh page when online), everything else cache-first.
+const VERSION = '__VERSION__';
+const PRECACHE = __PRECACHE__;
+const CACHE = `moe-site-${VERSION}`;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => cache.addAll(PRECACHE.map((p) => new URL(p, self.registration.scope).href)))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('moe-site-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+async function fromNetwork(request, cache) {
+  const response = await fetch(request);
+  if (response.ok && response.type === 'basic') await cache.put(request, response.clone());
+  return response;
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || !url.href.startsWith(self.registration.scope)) return;
+  event.respondWith(
+    caches.open(CACHE).then(async (cache) => {
+      if (request.mode === 'navigate') {
+        try {
+          return await fromNetwork(request, cache);
+        } catch (err) {
+          const page = (await cache.match(request, { ignoreSearch: true })) ?? (await cache.match(new URL('./', self.registration.scope).href));
+          if (page) return page;
+          throw err;
+        }
+      }
+      return (await cache.match(request)) ?? fromNetwork(request, cache);
+    }),
+  );
+});
