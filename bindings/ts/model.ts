@@ -21,6 +21,8 @@ export interface FitOptions {
   onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
   onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
   signal?: AbortSignal;
+  /** Seed of the shuffling and gate noise of this fit; default: the model's seed. */
+  seed?: number;
 }
 
 export type EvaluateResult = { loss: number; accuracy: number } | { loss: number; rmse: number; r2: number };
@@ -69,6 +71,9 @@ export class MoE {
     this.#module = module; this.#raw = handle; this.#config = handle.config() as unknown as RawConfig;
     this.#schema = schema; this.#fitting = false; this.#disposeAfterFit = false;
   }
+
+  /** @internal sets the schema of a model built from options elsewhere (the worker host). */
+  _setSchema(schema: Schema | null): void { this.#schema = schema; }
 
   /** The preprocessing schema of the dataset it was built for or trained on (saved with the model). */
   get schema(): Schema | null { return this.#schema; }
@@ -158,7 +163,7 @@ export class MoE {
     if (es) {
       const o = es === true ? {} : es;
       const monitor = o.monitor ?? early.monitor;
-      const allowed = ['loss', 'accuracy', 'val_loss', 'val_accuracy'];
+      const allowed = ['loss', 'accuracy', 'rmse', 'r2', 'val_loss', 'val_accuracy', 'val_rmse', 'val_r2'];
       if (!allowed.includes(monitor)) throw new MoEError(`earlyStopping.monitor must be one of ${allowed.join(', ')}, got ${JSON.stringify(monitor)}`);
       if (monitor.startsWith('val_') && vrows === 0) throw new MoEError(`earlyStopping monitors '${monitor}' but no validationData or validationSplit was given`);
       early = { enabled: true, monitor, patience: int('earlyStopping.patience', o.patience ?? 0, 0),
@@ -166,12 +171,12 @@ export class MoE {
     }
     if (signal?.aborted) throw new AbortError('fit was aborted before it started');
 
-    check(handle.beginFit(x, y, rows, vx, vy, vrows, { epochs, batch_size: batchSize, shuffle, early_stopping: early }), 'fit');
+    const seed = options.seed === undefined ? -1 : int('seed', options.seed, 0);
+    check(handle.beginFit(x, y, rows, vx, vy, vrows, { epochs, batch_size: batchSize, shuffle, seed, early_stopping: early }), 'fit');
     this.#fitting = true;
     const history: History = { epoch: [], loss: [] };
     let chunk = 1;
     let lastLogs: Logs = {};
-    let globalBatch = 0;
     try {
       await options.onTrainBegin?.();
       for (;;) {
@@ -182,17 +187,14 @@ export class MoE {
         const dt = now() - t0;
         // Adapt the chunk so the next one takes about TARGET_CHUNK_MS (grow at most 4x per step).
         chunk = Math.max(1, Math.min(chunk * 4, 4096, Math.round(chunk * TARGET_CHUNK_MS / Math.max(dt, 0.05))));
-        const batchLoss = r.batchLoss.slice();
-        const batchAcc = r.batchAccuracy.slice();
-        const firstBatch = r.batchInEpoch - batchLoss.length;
         if (options.onBatchEnd) {
-          for (let i = 0; i < batchLoss.length; i++) {
-            const logs: Logs = { batch: globalBatch + i, size: batchSize, loss: batchLoss[i] };
-            if (batchAcc.length > i) logs.accuracy = batchAcc[i];
-            await options.onBatchEnd(firstBatch >= 0 ? firstBatch + i : globalBatch + i, logs);
+          const cls = this.#config.task === 'classification';
+          for (let i = 0; i < r.batchLoss.length; i++) {
+            const logs: Logs = { batch: r.batchIndex[i], size: batchSize, loss: r.batchLoss[i], batch_loss: r.batchOwnLoss[i] };
+            if (cls) logs.accuracy = r.batchAccuracy[i];
+            await options.onBatchEnd(r.batchIndex[i], logs);
           }
         }
-        globalBatch += batchLoss.length;
         for (const e of r.epochs) {
           const { epoch, ...logs } = e;
           history.epoch.push(epoch);
@@ -245,6 +247,29 @@ export class MoE {
     const r = check(this.#handle().summary(), 'summary');
     const { code: _c, message: _m, ...rest } = r;
     return rest;
+  }
+
+  /**
+   * How the gate spreads rows over experts: meanWeight (E) and topFraction (E); with labels
+   * (classification) also classUsage (C * E, row-major: mean gate weight per expert for each class).
+   */
+  expertUsage(data: Float32Array | number[][] | Data): { meanWeight: number[]; topFraction: number[]; classUsage?: number[][] } {
+    const handle = this.#handle();
+    let x: Float32Array, rows: number, y: Int32Array | Float32Array = new Int32Array(0);
+    if (data instanceof Dataset && data.labels) ({ x, y, rows } = this.#xy(data, 'expertUsage'));
+    else if (!(data instanceof Dataset) && data && typeof data === 'object' && 'x' in data) ({ x, y, rows } = this.#xy(data, 'expertUsage'));
+    else ({ x, rows } = this.#features(data as Float32Array | Dataset, 'expertUsage'));
+    const r = check(handle.expertUsage(x, y, rows), 'expertUsage');
+    const e = this.#config.experts;
+    const out: { meanWeight: number[]; topFraction: number[]; classUsage?: number[][] } = {
+      meanWeight: Array.from(r.meanWeight), topFraction: Array.from(r.topFraction) };
+    if (r.classUsage) out.classUsage = Array.from({ length: r.classUsage.length / e }, (_, c) => Array.from(r.classUsage!.subarray(c * e, c * e + e)));
+    return out;
+  }
+
+  /** @internal copies of every parameter tensor (name, rows, cols, data), for exporters. */
+  _tensors(): Array<{ name: string; rows: number; cols: number; data: Float32Array }> {
+    return check(this.#handle().tensors(), 'tensors').tensors;
   }
 
   /** Versioned, validated bytes with weights, config and the preprocessing schema. */

@@ -15,19 +15,26 @@ export interface RawModel {
            vx: Float32Array, vy: Int32Array | Float32Array, vrows: number, options: object): RawStatus;
   fitRun(maxBatches: number): RawStatus & RawFitProgress;
   endFit(): RawStatus & { restored: boolean };
+  expertUsage(x: Float32Array, y: Int32Array | Float32Array, rows: number): RawStatus & { meanWeight: Float64Array; topFraction: Float64Array; classUsage?: Float64Array };
+  tensors(): RawStatus & { tensors: Array<{ name: string; rows: number; cols: number; data: Float32Array }> };
   summary(): RawStatus & Record<string, unknown>;
   save(schemaJson: string): RawStatus & { data: Uint8Array };
   config(): Record<string, unknown>;
   delete(): void;
 }
 
-/** What one fitRun call reports: per-batch losses of the batches it ran and any epochs it finished. */
+/** What one fitRun call reports (a chunk never crosses an epoch boundary). Arrays are (batches run,). */
 export interface RawFitProgress {
-  batchLoss: Float32Array;                  // (batches run,) mean loss of each batch
-  batchAccuracy: Float32Array;              // (batches run,) classification only, else empty
-  epochs: Array<Record<string, number>>;    // epochs completed in this call: { epoch, loss, accuracy?, val_loss?, ... }
+  batchEpoch: Int32Array;                   // 0-based epoch of each batch
+  batchIndex: Int32Array;                   // 0-based batch within its epoch
+  batchLoss: Float64Array;                  // running mean loss over the epoch so far (Keras-style)
+  batchAccuracy: Float64Array;              // running accuracy (classification)
+  batchOwnLoss: Float64Array;               // this batch's own mean loss
+  epochs: Array<Record<string, number>>;    // the epoch this chunk finished, if any: { epoch, loss, accuracy | rmse, r2, val_... }
   batchInEpoch: number;                     // index of the next batch within the current epoch
   done: boolean;                            // all epochs ran, or early stopping fired
+  earlyStopped: boolean;
+  bestEpoch: number;
 }
 
 export interface RawDataset extends RawStatus {

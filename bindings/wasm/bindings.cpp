@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "moe/api.h"
 #include "moe/dataset.h"
 #include "moe/status.h"
 
@@ -96,6 +97,282 @@ val read_csv(const val& bytes_js, const val& options) {
   return out;
 }
 
+
+// ---- model ----------------------------------------------------------------------------------
+
+template <class E>
+E pick(const std::string& v, std::initializer_list<std::pair<const char*, E>> names, E fallback) {
+  for (const auto& [name, e] : names)
+    if (v == name) return e;
+  return fallback;
+}
+
+// The snake_case config object of bindings/ts/options.ts -> ModelConfig (TS validated it already;
+// MoeModel::create validates again).
+moe::ModelConfig config_from(const val& c) {
+  moe::ModelConfig m;
+  m.input_dim = c["input_dim"].as<int>();
+  m.output_dim = c["output_dim"].as<int>();
+  m.task = c["task"].as<std::string>() == "regression" ? moe::Task::Regression : moe::Task::Classification;
+  m.experts = c["experts"].as<int>();
+  m.expert_hidden = emscripten::vecFromJSArray<int>(c["expert_hidden"]);
+  m.gate_hidden = emscripten::vecFromJSArray<int>(c["gate_hidden"]);
+  m.activation = pick(c["activation"].as<std::string>(),
+                      {{"relu", moe::Activation::Relu}, {"tanh", moe::Activation::Tanh}, {"gelu", moe::Activation::Gelu}},
+                      moe::Activation::Relu);
+  m.gating.type = c["gating"].as<std::string>() == "topk" ? moe::GatingType::TopK : moe::GatingType::Softmax;
+  m.gating.k = c["k"].as<int>();
+  m.gating.noise = c["noise"].as<bool>();
+  m.load_balance = c["load_balance"].as<float>();
+  m.z_loss = c["z_loss"].as<float>();
+  m.optimizer.type = pick(c["optimizer"].as<std::string>(),
+                          {{"adam", moe::OptimizerType::Adam}, {"adamw", moe::OptimizerType::AdamW}, {"sgd", moe::OptimizerType::Sgd}},
+                          moe::OptimizerType::Adam);
+  m.optimizer.learning_rate = c["learning_rate"].as<float>();
+  m.optimizer.beta1 = c["beta1"].as<float>();
+  m.optimizer.beta2 = c["beta2"].as<float>();
+  m.optimizer.epsilon = c["epsilon"].as<float>();
+  m.optimizer.weight_decay = c["weight_decay"].as<float>();
+  m.optimizer.momentum = c["momentum"].as<float>();
+  m.optimizer.clip_norm = c["clip_norm"].as<float>();
+  m.seed = static_cast<uint64_t>(c["seed"].as<double>());
+  return m;
+}
+
+val config_to(const moe::ModelConfig& m) {
+  val c = val::object();
+  c.set("input_dim", m.input_dim);
+  c.set("output_dim", m.output_dim);
+  c.set("task", m.task == moe::Task::Regression ? "regression" : "classification");
+  c.set("experts", m.experts);
+  c.set("expert_hidden", val::array(m.expert_hidden));
+  c.set("gate_hidden", val::array(m.gate_hidden));
+  c.set("activation", moe::to_string(m.activation));
+  c.set("gating", m.gating.type == moe::GatingType::TopK ? "topk" : "softmax");
+  c.set("k", m.gating.k);
+  c.set("noise", m.gating.noise);
+  c.set("load_balance", m.load_balance);
+  c.set("z_loss", m.z_loss);
+  c.set("optimizer", m.optimizer.type == moe::OptimizerType::Sgd ? "sgd" : m.optimizer.type == moe::OptimizerType::AdamW ? "adamw" : "adam");
+  c.set("learning_rate", m.optimizer.learning_rate);
+  c.set("beta1", m.optimizer.beta1);
+  c.set("beta2", m.optimizer.beta2);
+  c.set("epsilon", m.optimizer.epsilon);
+  c.set("weight_decay", m.optimizer.weight_decay);
+  c.set("momentum", m.optimizer.momentum);
+  c.set("clip_norm", m.optimizer.clip_norm);
+  c.set("seed", static_cast<double>(m.seed));
+  return c;
+}
+
+// Metrics with TF.js names; prefix "" or "val_".
+void set_metrics(val& out, const moe::Metrics& m, moe::Task task, const std::string& prefix) {
+  out.set(prefix + "loss", m.loss);
+  if (task == moe::Task::Classification) {
+    out.set(prefix + "accuracy", m.accuracy);
+  } else {
+    out.set(prefix + "rmse", m.rmse);
+    out.set(prefix + "r2", m.r2);
+  }
+}
+
+val not_ready() { return status_val(moe::Status::invalid("the model is not initialised")); }
+
+// Owns one MoeModel (or none until configure/load succeeds) plus the fit's copies of the data.
+class ModelHandle {
+ public:
+  val configure(const val& config) {
+    return status_val(moe::MoeModel::create(config_from(config), &model_));
+  }
+
+  val load(const val& bytes_js) {
+    std::vector<uint8_t> bytes = copy_in<uint8_t>(bytes_js);
+    std::string schema;
+    val out = status_val(moe::MoeModel::load(bytes.data(), bytes.size(), &model_, &schema));
+    out.set("schema", schema);
+    return out;
+  }
+
+  val config() const { return model_ ? config_to(model_->config()) : val::null(); }
+
+  val predict(const val& x_js, double rows) { return infer(x_js, rows, false); }
+  val gate(const val& x_js, double rows) { return infer(x_js, rows, true); }
+
+  val evaluate(const val& x_js, const val& y_js, double rows) {
+    if (!model_) return not_ready();
+    std::vector<float> x = copy_in<float>(x_js);
+    moe::Metrics m;
+    moe::Status s;
+    if (model_->config().task == moe::Task::Classification) {
+      std::vector<int32_t> y = copy_in<int32_t>(y_js);
+      s = model_->evaluate(x.data(), y.data(), nullptr, static_cast<long>(rows), &m);
+    } else {
+      std::vector<float> y = copy_in<float>(y_js);
+      s = model_->evaluate(x.data(), nullptr, y.data(), static_cast<long>(rows), &m);
+    }
+    val out = status_val(s);
+    if (s.is_ok()) set_metrics(out, m, model_->config().task, "");
+    return out;
+  }
+
+  val summary() const {
+    if (!model_) return not_ready();
+    moe::ModelSummary sm = model_->summary();
+    val out = status_val(moe::Status::ok());
+    out.set("parameters", static_cast<double>(sm.parameters));
+    out.set("experts", sm.experts);
+    out.set("inputDim", sm.input_dim);
+    out.set("outputDim", sm.output_dim);
+    out.set("flopsPerSample", sm.flops_per_sample);
+    val layers = val::array();
+    for (size_t i = 0; i < sm.layers.size(); ++i) {
+      val l = val::object();
+      l.set("name", sm.layers[i].name);
+      l.set("shape", val::array(std::vector<int>{sm.layers[i].rows, sm.layers[i].cols}));
+      layers.set(i, l);
+    }
+    out.set("layers", layers);
+    return out;
+  }
+
+  val save(const std::string& schema_json) const {
+    if (!model_) return not_ready();
+    std::vector<uint8_t> bytes;
+    moe::Status s = model_->save(schema_json, &bytes);
+    val out = status_val(s);
+    if (s.is_ok()) out.set("data", copy_out(bytes.data(), bytes.size()));
+    return out;
+  }
+
+  // options: { epochs, batch_size, shuffle, seed (-1 = model seed), early_stopping: { enabled, monitor, patience, min_delta, restore_best } }
+  val begin_fit(const val& x_js, const val& y_js, double rows, const val& vx_js, const val& vy_js, double vrows,
+                const val& o) {
+    if (!model_) return not_ready();
+    const bool cls = model_->config().task == moe::Task::Classification;
+    // Copies live only for this call: begin_fit copies the data again into the trainer.
+    std::vector<float> x = copy_in<float>(x_js), vx = copy_in<float>(vx_js);
+    std::vector<int32_t> yc, vyc;
+    std::vector<float> yv, vyv;
+    if (cls) { yc = copy_in<int32_t>(y_js); vyc = copy_in<int32_t>(vy_js); }
+    else { yv = copy_in<float>(y_js); vyv = copy_in<float>(vy_js); }
+    moe::DataView train{x.data(), cls ? yc.data() : nullptr, cls ? nullptr : yv.data(), static_cast<long>(rows)};
+    moe::DataView valid{vx.data(), cls ? vyc.data() : nullptr, cls ? nullptr : vyv.data(), static_cast<long>(vrows)};
+    moe::FitOptions f;
+    f.epochs = o["epochs"].as<int>();
+    f.batch_size = o["batch_size"].as<int>();
+    f.shuffle = o["shuffle"].as<bool>();
+    const double seed = o["seed"].as<double>();
+    if (seed >= 0) { f.has_seed = true; f.seed = static_cast<uint64_t>(seed); }
+    const val es = o["early_stopping"];
+    f.early_stopping.enabled = es["enabled"].as<bool>();
+    f.early_stopping.monitor = es["monitor"].as<std::string>();
+    f.early_stopping.patience = es["patience"].as<int>();
+    f.early_stopping.min_delta = es["min_delta"].as<double>();
+    f.early_stopping.restore_best_weights = es["restore_best"].as<bool>();
+    return status_val(model_->begin_fit(train, vrows > 0 ? &valid : nullptr, f));
+  }
+
+  // Per-batch logs as typed arrays (running epoch means, Keras-style, plus each batch's own loss).
+  val fit_run(int max_batches) {
+    if (!model_) return not_ready();
+    moe::FitChunk chunk;
+    moe::Status s = model_->fit_run(max_batches, &chunk);
+    val out = status_val(s);
+    if (!s.is_ok()) return out;
+    const size_t n = chunk.batches.size();
+    std::vector<int32_t> epoch(n), batch(n);
+    std::vector<double> loss(n), accuracy(n), batch_loss(n);
+    for (size_t i = 0; i < n; ++i) {
+      const moe::BatchLogs& b = chunk.batches[i];
+      epoch[i] = b.epoch; batch[i] = b.batch; loss[i] = b.loss; accuracy[i] = b.accuracy; batch_loss[i] = b.batch_loss;
+    }
+    out.set("batchEpoch", copy_out(epoch.data(), n));
+    out.set("batchIndex", copy_out(batch.data(), n));
+    out.set("batchLoss", copy_out(loss.data(), n));
+    out.set("batchAccuracy", copy_out(accuracy.data(), n));
+    out.set("batchOwnLoss", copy_out(batch_loss.data(), n));
+    val epochs = val::array();
+    if (chunk.epoch_ended) {
+      val e = val::object();
+      e.set("epoch", chunk.epoch.epoch);
+      set_metrics(e, chunk.epoch.train, model_->config().task, "");
+      if (chunk.epoch.has_validation) set_metrics(e, chunk.epoch.validation, model_->config().task, "val_");
+      epochs.set(0, e);
+    }
+    out.set("epochs", epochs);
+    out.set("batchInEpoch", chunk.batch_in_epoch);
+    out.set("done", chunk.finished);
+    out.set("earlyStopped", chunk.early_stopped);
+    out.set("bestEpoch", chunk.best_epoch);
+    return out;
+  }
+
+  val end_fit() {
+    if (!model_) return not_ready();
+    bool restored = false;
+    val out = status_val(model_->end_fit(&restored));
+    out.set("restored", restored);
+    return out;
+  }
+
+  // { meanWeight (E), topFraction (E) } and, with labels, classUsage (C, E) flattened.
+  val expert_usage(const val& x_js, const val& y_js, double rows) {
+    if (!model_) return not_ready();
+    std::vector<float> x = copy_in<float>(x_js);
+    moe::GateShare share;
+    moe::Status s = model_->gate_share(x.data(), static_cast<long>(rows), &share);
+    val out = status_val(s);
+    if (!s.is_ok()) return out;
+    out.set("meanWeight", copy_out(share.mean_weight.data(), share.mean_weight.size()));
+    out.set("topFraction", copy_out(share.top_fraction.data(), share.top_fraction.size()));
+    if (model_->config().task == moe::Task::Classification && y_js["length"].as<double>() == rows) {
+      std::vector<int32_t> y = copy_in<int32_t>(y_js);
+      moe::ClassUsage cu;
+      s = model_->class_usage(x.data(), y.data(), static_cast<long>(rows), &cu);
+      if (!s.is_ok()) return status_val(s);
+      out.set("classUsage", copy_out(cu.mean_weight.data(), cu.mean_weight.size()));
+    }
+    return out;
+  }
+
+  // Every tensor of the flat parameter buffer as { name, rows, cols, data } copies (for export).
+  val tensors() {
+    if (!model_) return not_ready();
+    moe::Model* m = model_->model();
+    val list = val::array();
+    const auto& ts = m->tensors();
+    for (size_t i = 0; i < ts.size(); ++i) {
+      val t = val::object();
+      t.set("name", ts[i].name);
+      t.set("rows", ts[i].rows);
+      t.set("cols", ts[i].cols);
+      t.set("data", copy_out(m->params() + ts[i].offset, static_cast<size_t>(ts[i].rows) * ts[i].cols));
+      list.set(i, t);
+    }
+    val out = status_val(moe::Status::ok());
+    out.set("tensors", list);
+    return out;
+  }
+
+ private:
+  val infer(const val& x_js, double rows_d, bool gate) {
+    if (!model_) return not_ready();
+    const long rows = static_cast<long>(rows_d);
+    std::vector<float> x = copy_in<float>(x_js);
+    const moe::ModelConfig& c = model_->config();
+    const long width = gate ? c.experts : c.output_dim;
+    if (rows < 0 || static_cast<size_t>(rows) * c.input_dim != x.size())
+      return status_val(moe::Status::invalid("x has " + std::to_string(x.size()) + " values, expected rows * inputDim"));
+    std::vector<float> out(static_cast<size_t>(rows) * width);
+    moe::Status s = gate ? model_->gate(x.data(), rows, out.data()) : model_->predict(x.data(), rows, out.data());
+    val r = status_val(s);
+    if (s.is_ok()) r.set("data", copy_out(out.data(), out.size()));
+    return r;
+  }
+
+  std::unique_ptr<moe::MoeModel> model_;
+};
+
 std::string version() { return MOE_PACKAGE_VERSION; }
 bool simd() { return MOE_SIMD != 0; }
 // Bytes currently malloc'ed and not freed (dlmalloc's in-use total), for leak tests.
@@ -104,6 +381,21 @@ double heap_usage() { return static_cast<double>(mallinfo().uordblks); }
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(moe_wasm) {
+  emscripten::class_<ModelHandle>("Model")
+      .constructor<>()
+      .function("configure", &ModelHandle::configure)
+      .function("load", &ModelHandle::load)
+      .function("config", &ModelHandle::config)
+      .function("predict", &ModelHandle::predict)
+      .function("gate", &ModelHandle::gate)
+      .function("evaluate", &ModelHandle::evaluate)
+      .function("summary", &ModelHandle::summary)
+      .function("save", &ModelHandle::save)
+      .function("beginFit", &ModelHandle::begin_fit)
+      .function("fitRun", &ModelHandle::fit_run)
+      .function("endFit", &ModelHandle::end_fit)
+      .function("expertUsage", &ModelHandle::expert_usage)
+      .function("tensors", &ModelHandle::tensors);
   emscripten::function("readCsv", &read_csv);
   emscripten::function("version", &version);
   emscripten::function("simd", &simd);

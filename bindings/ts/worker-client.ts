@@ -1,0 +1,217 @@
+// 'moe-wasm/worker': a Trainer with the MoE API (fit/predict/evaluate/gate/summary/save/dispose)
+// whose model lives in a Web Worker (browsers) or a worker_thread (Node), so the caller never blocks.
+import { AbortError, MoEError } from './errors.js';
+import { Dataset, checkFeatures, type Schema } from './dataset.js';
+import type { Data, EvaluateResult, FitOptions, History, Logs } from './model.js';
+import { toRawConfig, type MoEOptions } from './options.js';
+import type { Request, Response, WireData, WireFitOptions } from './worker-protocol.js';
+
+export { MoEError, AbortError } from './errors.js';
+
+interface Channel {
+  post(msg: Request, transfer?: Transferable[]): void;
+  terminate(): void;
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+  onEpoch?: (epoch: number, logs: Logs) => void;
+  onBatch?: (batch: number, logs: Logs) => void;
+}
+
+type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+export interface TrainerInit {
+  /** Same meaning as init({ simd }) in the worker. */
+  simd?: boolean;
+}
+
+/** A model in a worker. Create with createTrainer / Trainer.forDataset / Trainer.load; end with dispose(). */
+export class Trainer {
+  #channel: Channel | null = null;
+  #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #dead: string | null = null;
+  #options: Required<MoEOptions> | null = null;
+  #schema: Schema | null = null;
+
+  private constructor() {}
+
+  /** Starts a worker and builds a model in it with the MoE options (validated here first). */
+  static async create(options: MoEOptions, init: TrainerInit & { schema?: Schema | null } = {}): Promise<Trainer> {
+    toRawConfig(options);
+    const t = new Trainer();
+    await t.#start();
+    const r = await t.#call({ type: 'create', simd: init.simd, options, schema: init.schema ?? null }) as { options: Required<MoEOptions> };
+    t.#options = r.options;
+    t.#schema = init.schema ?? null;
+    return t;
+  }
+
+  /** Like MoE.forDataset: sized for the dataset and carrying its schema. */
+  static forDataset(ds: Dataset, rest: Omit<MoEOptions, 'inputDim' | 'outputDim' | 'task'> = {}, init: TrainerInit = {}): Promise<Trainer> {
+    if (!(ds instanceof Dataset)) throw new MoEError('Trainer.forDataset: the first argument must be a Dataset');
+    return Trainer.create({ ...rest, inputDim: ds.numFeatures, outputDim: ds.outputDim, task: ds.task }, { ...init, schema: ds.schema });
+  }
+
+  /** Starts a worker holding a model loaded from save() bytes. */
+  static async load(bytes: Uint8Array, init: TrainerInit = {}): Promise<Trainer> {
+    const t = new Trainer();
+    await t.#start();
+    try {
+      const r = await t.#call({ type: 'load', simd: init.simd, bytes: bytes.slice() }) as { options: Required<MoEOptions>; schema: Schema | null };
+      t.#options = r.options;
+      t.#schema = r.schema;
+    } catch (e) {
+      t.terminate();
+      throw e;
+    }
+    return t;
+  }
+
+  get options(): Required<MoEOptions> { this.#alive(); return this.#options!; }
+  get schema(): Schema | null { return this.#schema; }
+
+  async #start(): Promise<void> {
+    const onMessage = (msg: Response) => this.#onMessage(msg);
+    const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' &&
+      typeof (globalThis as { window?: unknown }).window === 'undefined';
+    if (isNode) {
+      const wt = 'node:worker_threads';
+      const { Worker } = (await import(/* @vite-ignore */ wt)) as typeof import('node:worker_threads');
+      const w = new Worker(new URL('./worker-host.js', import.meta.url));
+      w.on('message', onMessage);
+      w.on('error', (e: Error) => this.#fail(`the trainer worker crashed: ${e.message}`));
+      w.on('exit', (code: number) => this.#fail(`the trainer worker exited (code ${code})`));
+      this.#channel = { post: (m, t) => w.postMessage(m, t as never), terminate: () => { void w.terminate(); } };
+    } else {
+      const w = new Worker(new URL('./worker-host.js', import.meta.url), { type: 'module' });
+      w.onmessage = (e: MessageEvent) => onMessage(e.data as Response);
+      w.onerror = (e: ErrorEvent) => { e.preventDefault?.(); this.#fail(`the trainer worker crashed: ${e.message || 'unknown error'}`); };
+      w.onmessageerror = () => this.#fail('the trainer worker sent a message that could not be read');
+      this.#channel = { post: (m, t) => w.postMessage(m, t ?? []), terminate: () => w.terminate() };
+    }
+  }
+
+  #alive(): Channel {
+    if (this.#dead) throw new MoEError(this.#dead);
+    return this.#channel!;
+  }
+
+  #call(req: Distribute<Request>, hooks: Omit<Pending, 'resolve' | 'reject'> = {}, transfer?: Transferable[]): Promise<unknown> & { id: number } {
+    const id = this.#nextId++;
+    let p: Promise<unknown>;
+    try {
+      const channel = this.#alive();
+      p = new Promise((resolve, reject) => {
+        this.#pending.set(id, { resolve, reject, ...hooks });
+        channel.post({ ...req, id } as Request, transfer);
+      });
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    return Object.assign(p, { id });
+  }
+
+  #onMessage(msg: Response): void {
+    const p = this.#pending.get(msg.id);
+    if (!p) return;
+    if (msg.type === 'epoch') { p.onEpoch?.(msg.epoch, msg.logs); return; }
+    if (msg.type === 'batch') { p.onBatch?.(msg.batch, msg.logs); return; }
+    this.#pending.delete(msg.id);
+    if (msg.type === 'result') p.resolve(msg.value);
+    else if (msg.name === 'AbortError') p.reject(new AbortError(msg.message));
+    else p.reject(new MoEError(msg.message, msg.code ?? 'Internal'));
+  }
+
+  // The worker is gone: every pending call rejects, every later call throws this message.
+  #fail(reason: string): void {
+    if (this.#dead) return;
+    this.#dead = reason;
+    for (const p of this.#pending.values()) p.reject(new MoEError(reason, 'Internal'));
+    this.#pending.clear();
+  }
+
+  /** Trains in the worker; callbacks run here as progress messages arrive; signal aborts the fit. */
+  async fit(data: Data, options: FitOptions = {}): Promise<History> {
+    const { onEpochEnd, onBatchEnd, onTrainBegin, onTrainEnd, signal, validationData, ...rest } = options;
+    if (signal?.aborted) throw new AbortError('fit was aborted before it started');
+    const wire: WireFitOptions = { ...rest, wantBatchEnd: typeof onBatchEnd === 'function' };
+    if (validationData !== undefined) wire.validationData = this.#wire(validationData);
+    await onTrainBegin?.();
+    const call = this.#call({ type: 'fit', data: this.#wire(data), options: wire }, {
+      onEpoch: (e, logs) => { void onEpochEnd?.(e, logs); },
+      onBatch: (b, logs) => { void onBatchEnd?.(b, logs); },
+    });
+    const onAbort = () => { if (!this.#dead) this.#channel!.post({ id: this.#nextId++, type: 'abort', target: call.id }); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const history = await call as History;
+      await onTrainEnd?.(Object.fromEntries(Object.entries(history).filter(([k]) => k !== 'epoch').map(([k, v]) => [k, v![v!.length - 1]])));
+      return history;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  #wire(data: Data): WireData {
+    if (data instanceof Dataset) {
+      if (!data.labels) throw new MoEError('the dataset has no target column');
+      return { x: data.features.slice(), y: data.labels.slice() };
+    }
+    if (!data || typeof data !== 'object' || !('x' in data)) throw new MoEError('expected a Dataset or { x, y }');
+    const x = data.x instanceof Float32Array ? data.x.slice() : checkFeatures(data.x, this.options.inputDim, 'x');
+    const y = data.y instanceof Int32Array || data.y instanceof Float32Array ? data.y.slice()
+      : this.options.task === 'classification' ? Int32Array.from(data.y) : Float32Array.from(data.y);
+    return { x, y };
+  }
+
+  #x(x: Float32Array | number[][] | Dataset): Float32Array {
+    if (x instanceof Dataset) return x.features.slice();
+    return x instanceof Float32Array ? x.slice() : checkFeatures(x, this.options.inputDim, 'x');
+  }
+
+  async predict(x: Float32Array | number[][] | Dataset): Promise<Float32Array> {
+    const xs = this.#x(x);
+    return await this.#call({ type: 'predict', x: xs }, {}, [xs.buffer]) as Float32Array;
+  }
+
+  async gate(x: Float32Array | number[][] | Dataset): Promise<Float32Array> {
+    const xs = this.#x(x);
+    return await this.#call({ type: 'gate', x: xs }, {}, [xs.buffer]) as Float32Array;
+  }
+
+  async evaluate(data: Data): Promise<EvaluateResult> {
+    return await this.#call({ type: 'evaluate', data: this.#wire(data) }) as EvaluateResult;
+  }
+
+  async summary(): Promise<Record<string, unknown>> {
+    return await this.#call({ type: 'summary' }) as Record<string, unknown>;
+  }
+
+  async save(): Promise<Uint8Array> {
+    return await this.#call({ type: 'save' }) as Uint8Array;
+  }
+
+  /** Frees the model and ends the worker. Pending calls reject; later calls throw MoEError. */
+  async dispose(): Promise<void> {
+    if (this.#dead) return;
+    try { await this.#call({ type: 'dispose' }); } catch { /* the worker ends either way */ }
+    this.terminate('the trainer has been disposed');
+  }
+
+  /** Ends the worker at once (last resort: abort via signal first). Pending calls reject. */
+  terminate(reason = 'the trainer worker was terminated'): void {
+    if (this.#dead) return;
+    this.#fail(reason);
+    this.#channel?.terminate();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> { await this.dispose(); }
+}
+
+/** Starts a worker-backed trainer: `const t = await createTrainer({ inputDim, outputDim, ... })`. */
+export function createTrainer(options: MoEOptions, init: TrainerInit & { schema?: Schema | null } = {}): Promise<Trainer> {
+  return Trainer.create(options, init);
+}
