@@ -84,21 +84,17 @@ void act_backward_flat(std::size_t n, const float* dy, const float* pre, float* 
   }
 }
 
+// Rows outer, columns inner: db accumulates row by row in the reference's order (bit-identical),
+// and dz is read sequentially.
 template <class Arch>
-void bias_backward_cols(int M, int N, const float* dz, float* db) {
+void bias_backward_rows(int M, int N, const float* dz, float* db) {
   using Vec = xsimd::batch<float, Arch>;
   constexpr int W = Vec::size;
-  int j = 0;
-  for (; j + W <= N; j += W) {
-    Vec s(0.0f);
-    for (int i = 0; i < M; i++) s += Vec::load_unaligned(dz + (std::size_t)i * N + j);
-    (Vec::load_unaligned(db + j) + s).store_unaligned(db + j);
-  }
-  if (j < N) {
-    const int n = N - j;
-    Vec s(0.0f);
-    for (int i = 0; i < M; i++) s += load_tail<Vec>(dz + (std::size_t)i * N + j, n, 0.0f);
-    store_tail(load_tail<Vec>(db + j, n, 0.0f) + s, db + j, n);
+  for (int i = 0; i < M; i++) {
+    const float* row = dz + (std::size_t)i * N;  // (N,)
+    int j = 0;
+    for (; j + W <= N; j += W) (Vec::load_unaligned(db + j) + Vec::load_unaligned(row + j)).store_unaligned(db + j);
+    for (; j < N; j++) db[j] += row[j];
   }
 }
 
@@ -127,7 +123,7 @@ void f32_act_backward_simd(int M, int N, const float* dy, const float* pre, Act 
 
 void f32_bias_backward_simd(int M, int N, const float* dz, float* db) {
   if (M <= 0 || N <= 0) return;
-  bias_backward_cols<Arch>(M, N, dz, db);
+  bias_backward_rows<Arch>(M, N, dz, db);
 }
 
 }  // namespace moe::kernels

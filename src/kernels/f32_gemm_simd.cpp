@@ -3,7 +3,6 @@
 // the same inner loop as the plain one. Not here: the scalar twins (reference/f32_gemm_ref.cpp).
 #if MOE_SIMD
 #include <cstddef>
-#include <cstring>
 #include <vector>
 
 #include <xsimd/xsimd.hpp>
@@ -32,11 +31,15 @@ struct Gemm {
   // Packs columns [j0, j0+nr) of op(B) (K, N) into panel(K, nvp*W), zero-padding columns nr..nvp*W.
   static void pack_panel(int K, View b, int j0, int nr, int nvp, float* panel) {
     const int ld = nvp * W;
-    if (b.cs == 1) {  // rows of op(B) are contiguous: nn, tn
+    if (b.cs == 1 && nr == ld) {  // full panel, rows of op(B) contiguous (nn, tn): vector copies
+      for (int k = 0; k < K; k++)
+        for (int v = 0; v < nvp; v++)
+          Vec::load_unaligned(b.p + k * b.rs + j0 + v * W).store_unaligned(panel + (std::size_t)k * ld + v * W);
+    } else if (b.cs == 1) {  // narrow last panel of nn, tn
       for (int k = 0; k < K; k++) {
         float* dst = panel + (std::size_t)k * ld;  // (ld,)
-        std::memcpy(dst, b.p + k * b.rs + j0, sizeof(float) * nr);
-        for (int j = nr; j < ld; j++) dst[j] = 0.0f;
+        const float* src = b.p + k * b.rs + j0;    // (nr,)
+        for (int j = 0; j < ld; j++) dst[j] = j < nr ? src[j] : 0.0f;
       }
     } else {  // columns of op(B) are contiguous: nt (B is (N, K))
       for (int j = 0; j < nr; j++) {

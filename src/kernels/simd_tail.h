@@ -6,6 +6,17 @@
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
+#if defined(__EMSCRIPTEN__) && defined(__wasm_simd128__)
+// Emscripten 3.1.6 emulates _mm_cvttps_epi32 one lane at a time through lrintf (x86 returns
+// INT_MIN out of range, wasm saturates), which made xsimd's exp/tanh/erf ~10x slower than libm.
+// xsimd only converts range-reduced values there, so the native saturating conversion is exact.
+#include <emmintrin.h>
+#include <wasm_simd128.h>
+static inline __m128i moe_cvttps_epi32_simd128(__m128 a) {
+  return (__m128i)wasm_i32x4_trunc_sat_f32x4((v128_t)a);
+}
+#define _mm_cvttps_epi32 moe_cvttps_epi32_simd128
+#endif
 #include <xsimd/xsimd.hpp>
 
 namespace moe::kernels::simd {

@@ -177,7 +177,9 @@ TEST(KernelBiasAct, ForwardMatchesReference) {
               ASSERT_TRUE(got.guards_intact(mn));
               ASSERT_TRUE(got_pre.guards_intact(mn));
               ASSERT_TRUE(close(got.data(), want.data(), mn, 1e-5f, 1e-6f));
-              if (with_pre) ASSERT_TRUE(close(got_pre.data(), want_pre.data(), mn, 0.0f, 0.0f));
+              if (with_pre) {
+                ASSERT_TRUE(close(got_pre.data(), want_pre.data(), mn, 0.0f, 0.0f));
+              }
             }
 }
 
