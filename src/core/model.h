@@ -73,6 +73,11 @@ class Model {
   // FLOPs of one forward pass of one row (2 per multiply-add), counting only the experts a row uses.
   double flops_per_sample() const;
 
+  // Tests and diagnostics: the experts the last forward pass routed each row to, (rows, slots)
+  // row-major, where slots = k for top-k gating (descending gate logit) and E for softmax
+  // gating (0..E-1). *rows receives the rows of that pass (0 before any pass).
+  const int32_t* last_routing(int* rows, int* slots) const;
+
  private:
   Model();
   struct Impl;

@@ -1,0 +1,374 @@
+// Model: the MoE network over one flat parameter buffer. Gate MLP -> (noisy top-k | softmax)
+// routing into slots -> experts on their gathered sub-batches -> mixture loss; backward in
+// reverse. All buffers are allocated in create(); forward_backward/evaluate/predict allocate
+// nothing. Not here: optimisers, epochs, checkpoints (trainer.h, optimizer.h, io/checkpoint.h).
+#include "core/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "core/dense.h"
+#include "core/gate.h"
+#include "core/layout.h"
+#include "core/mixture.h"
+#include "core/mlp.h"
+
+namespace moe {
+
+void LossStats::add(const LossStats& o) {
+  data_loss_sum += o.data_loss_sum;
+  aux_loss_sum += o.aux_loss_sum;
+  correct += o.correct;
+  sse += o.sse;
+  sum_y += o.sum_y;
+  sum_y2 += o.sum_y2;
+  rows += o.rows;
+}
+
+namespace {
+
+constexpr long kMaxCapacity = 1 << 20;
+constexpr double kMaxBufferFloats = 256.0 * 1024 * 1024;  // 1 GiB of activations at most
+
+const char* nonfinite_name(float v) { return std::isnan(v) ? "NaN" : (v > 0 ? "+infinity" : "-infinity"); }
+
+Status check_matrix(const char* what, const float* m, long rows, int cols, long row_base) {
+  const std::size_t n = (std::size_t)rows * cols;
+  for (std::size_t i = 0; i < n; i++)
+    if (!std::isfinite(m[i]))
+      return Status::invalid(std::string(what) + "[row " + std::to_string(row_base + (long)(i / cols)) +
+                             ", column " + std::to_string(i % cols) + "] is " + nonfinite_name(m[i]));
+  return Status::ok();
+}
+
+}  // namespace
+
+struct Model::Impl {
+  ModelConfig cfg;
+  ParamLayout layout;
+  kernels::Act act = kernels::Act::Relu;
+  int cap = 0, D = 0, C = 0, E = 0;
+  int K = 0;          // slots per row: k for top-k, E for softmax gating
+  bool topk = false;
+  int last_rows = 0;  // rows of the last forward pass (for last_routing)
+
+  std::vector<float> params, grads;     // (P,)
+  // gate
+  MlpCache gate_cache;                  // per gate layer (cap, width); its output is the clean logits (cap, E)
+  std::vector<float> noise_raw;         // (cap, E) noise layer output before softplus
+  std::vector<float> eps;               // (cap, E) standard normal draws
+  std::vector<float> noisy;             // (cap, E) clean + eps * softplus(raw)
+  std::vector<int32_t> idx;             // (cap, K) expert of each slot
+  std::vector<float> kept, w, logw;     // (cap, K) kept logits, slot weights, their log
+  std::vector<int32_t> pos;             // (cap, K) pooled expert row of each slot
+  std::vector<int32_t> count, start, fill;  // (E,) rows routed to each expert, first pooled row, cursor
+  std::vector<float> xg;                // (cap * K, D) gathered expert inputs (top-k only)
+  std::vector<float> frac;              // (E,) routed fraction f
+  std::vector<float> probs_all;         // (cap, E) softmax of the clean logits (load balance)
+  // experts (pooled: expert e owns rows [start[e], start[e] + count[e]))
+  MlpCache expert_cache;                // per expert layer (cap * K, width); output = logits/values (cap * K, C)
+  std::vector<float> lp;                // (cap * K, C) expert log-probs (classification)
+  std::vector<float> mix;               // (cap, C) mixture probabilities or predicted values
+  // backward
+  std::vector<float> dexp;              // (cap * K, C) gradient w.r.t. expert outputs
+  std::vector<float> dkept, dw_slots;   // (cap, K)
+  std::vector<float> dnoisy, dclean, draw;  // (cap, E)
+  std::vector<float> dnoise_in;         // (cap, H_gate_last) noise-layer gradient into the last gate hidden
+  std::vector<float> scratch0, scratch1;    // (cap, max width)
+
+  bool noise_layer_input_is_x() const { return cfg.gate_hidden.empty(); }
+  const float* noise_input(const float* x) const {
+    return noise_layer_input_is_x() ? x : gate_cache.last_hidden(layout.gate, 0);
+  }
+  const float* expert_input(const float* x, int e) const { return topk ? xg.data() + (std::size_t)start[e] * D : x; }
+
+  Status check_batch(const Batch& b, bool need_targets) const;
+  // Gate forward on x (B rows): slots idx/kept/w/logw, noise when rng != nullptr (top-k + noise).
+  void gate_forward(const float* x, int B, Rng* rng);
+  // Full forward; with backward=true leaves the gradient of the total loss in grads.
+  void run(const float* x, int B, const int32_t* y, const float* t, Rng* rng, bool backward, LossStats* stats);
+};
+
+Model::Model() : impl_(new Impl) {}
+Model::~Model() = default;
+
+Status Model::create(const ModelConfig& config, int capacity, std::unique_ptr<Model>* out) {
+  if (out == nullptr) return Status::invalid("Model::create: out is null");
+  MOE_RETURN_IF_ERROR(validate(config));
+  if (capacity < 1 || capacity > kMaxCapacity)
+    return Status::invalid("Model::create: capacity must be in [1, " + std::to_string(kMaxCapacity) + "], got " +
+                           std::to_string(capacity));
+  std::unique_ptr<Model> m(new Model);
+  Impl& s = *m->impl_;
+  s.cfg = config;
+  s.layout = build_layout(config);
+  s.act = to_kernel_act(config.activation);
+  s.cap = capacity;
+  s.D = config.input_dim;
+  s.C = config.output_dim;
+  s.E = config.experts;
+  s.topk = config.gating.type == GatingType::TopK;
+  s.K = s.topk ? config.gating.k : s.E;
+  const MlpLayout& ex = s.layout.experts[0];
+  int max_width = std::max(ex.max_width(), s.layout.gate.max_width());
+  if (s.layout.has_noise) max_width = std::max(max_width, std::max(s.layout.noise.in, s.layout.noise.out));
+
+  // Refuse sizes that cannot be allocated instead of aborting in the allocator.
+  double per_row = 0;
+  for (const DenseSlot& d : ex.layers) per_row += 2.0 * d.out * s.K;
+  for (const DenseSlot& d : s.layout.gate.layers) per_row += 2.0 * d.out;
+  per_row += (double)s.K * (s.D + 3.0 * s.C) + 12.0 * s.E + 8.0 * s.K + 2.0 * max_width;
+  if (per_row * capacity > kMaxBufferFloats)
+    return Status::out_of_range("Model::create: activations for capacity " + std::to_string(capacity) +
+                                " rows would need " + std::to_string((long long)(per_row * capacity * 4 / 1048576)) +
+                                " MiB (at most 1024); use a smaller batch or model");
+
+  const std::size_t cap = (std::size_t)capacity, pooled = cap * s.K, CE = cap * s.E, CK = cap * s.K;
+  s.params.assign(s.layout.total, 0.0f);
+  s.grads.assign(s.layout.total, 0.0f);
+  s.gate_cache.allocate(s.layout.gate, capacity, s.act);
+  if (s.layout.has_noise) {
+    s.noise_raw.assign(CE, 0.0f);
+    s.eps.assign(CE, 0.0f);
+    s.noisy.assign(CE, 0.0f);
+    s.draw.assign(CE, 0.0f);
+    if (!s.noise_layer_input_is_x()) s.dnoise_in.assign(cap * s.layout.noise.in, 0.0f);
+  }
+  s.idx.assign(CK, 0);
+  s.kept.assign(CK, 0.0f);
+  s.w.assign(CK, 0.0f);
+  s.logw.assign(CK, 0.0f);
+  s.pos.assign(CK, 0);
+  s.count.assign(s.E, 0);
+  s.start.assign(s.E, 0);
+  s.fill.assign(s.E, 0);
+  if (s.topk) s.xg.assign(pooled * s.D, 0.0f);
+  s.frac.assign(s.E, 0.0f);
+  s.probs_all.assign(CE, 0.0f);
+  s.expert_cache.allocate(ex, (long)pooled, s.act);
+  if (config.task == Task::Classification) s.lp.assign(pooled * s.C, 0.0f);
+  s.mix.assign(cap * s.C, 0.0f);
+  s.dexp.assign(pooled * s.C, 0.0f);
+  s.dkept.assign(CK, 0.0f);
+  s.dw_slots.assign(CK, 0.0f);
+  s.dnoisy.assign(CE, 0.0f);
+  s.dclean.assign(CE, 0.0f);
+  s.scratch0.assign(cap * max_width, 0.0f);
+  s.scratch1.assign(cap * max_width, 0.0f);
+  m->init_params(config.seed);
+  *out = std::move(m);
+  return Status::ok();
+}
+
+const ModelConfig& Model::config() const { return impl_->cfg; }
+int Model::capacity() const { return impl_->cap; }
+std::size_t Model::num_params() const { return impl_->layout.total; }
+float* Model::params() { return impl_->params.data(); }
+const float* Model::params() const { return impl_->params.data(); }
+float* Model::grads() { return impl_->grads.data(); }
+const std::vector<TensorView>& Model::tensors() const { return impl_->layout.tensors; }
+
+void Model::init_params(uint64_t seed) {
+  init_layout_params(impl_->layout, seed, impl_->params.data());
+  std::fill(impl_->grads.begin(), impl_->grads.end(), 0.0f);
+}
+
+const int32_t* Model::last_routing(int* rows, int* slots) const {
+  if (rows) *rows = impl_->last_rows;
+  if (slots) *slots = impl_->K;
+  return impl_->idx.data();
+}
+
+double Model::flops_per_sample() const {
+  const Impl& s = *impl_;
+  double expert = 0, gate = 0;
+  for (const DenseSlot& d : s.layout.experts[0].layers) expert += 2.0 * d.in * d.out;
+  for (const DenseSlot& d : s.layout.gate.layers) gate += 2.0 * d.in * d.out;
+  return expert * s.K + gate;
+}
+
+Status Model::Impl::check_batch(const Batch& b, bool need_targets) const {
+  if (b.rows < 1 || b.rows > cap)
+    return Status::invalid("batch rows must be in [1, capacity = " + std::to_string(cap) + "], got " +
+                           std::to_string(b.rows));
+  if (b.x == nullptr) return Status::invalid("batch.x is null");
+  MOE_RETURN_IF_ERROR(check_matrix("x", b.x, b.rows, D, 0));
+  if (!need_targets) return Status::ok();
+  if (cfg.task == Task::Classification) {
+    if (b.classes == nullptr) return Status::invalid("batch.classes is null (classification needs class labels)");
+    for (int i = 0; i < b.rows; i++)
+      if (b.classes[i] < 0 || b.classes[i] >= C)
+        return Status::invalid("classes[row " + std::to_string(i) + "] = " + std::to_string(b.classes[i]) +
+                               " is outside [0, " + std::to_string(C) + ")");
+  } else {
+    if (b.values == nullptr) return Status::invalid("batch.values is null (regression needs target values)");
+    MOE_RETURN_IF_ERROR(check_matrix("values", b.values, b.rows, C, 0));
+  }
+  return Status::ok();
+}
+
+void Model::Impl::gate_forward(const float* x, int B, Rng* rng) {
+  const float* p = params.data();
+  mlp_forward(layout.gate, p, x, B, act, &gate_cache, 0);
+  const float* clean = gate_cache.out(layout.gate, 0);  // (B, E)
+  if (!topk) {
+    softmax_slots(clean, B, E, idx.data(), kept.data());
+  } else if (layout.has_noise && rng != nullptr) {
+    const DenseSlot& n = layout.noise;
+    dense_forward(noise_raw.data(), nullptr, noise_input(x), p + n.w, p + n.b, B, n.in, E, kernels::Act::Identity);
+    for (std::size_t i = 0; i < (std::size_t)B * E; i++) eps[i] = rng->normal();
+    noise_forward(noisy.data(), clean, noise_raw.data(), eps.data(), B, E);
+    topk_slots(noisy.data(), B, E, K, idx.data(), kept.data());
+  } else {
+    topk_slots(clean, B, E, K, idx.data(), kept.data());
+  }
+  slot_weights(kept.data(), B, K, w.data(), logw.data());
+  last_rows = B;
+}
+
+void Model::Impl::run(const float* x, int B, const int32_t* y, const float* t, Rng* rng, bool backward,
+                      LossStats* stats) {
+  const bool noise_on = topk && layout.has_noise && rng != nullptr;
+  gate_forward(x, B, noise_on ? rng : nullptr);
+  const float* p = params.data();
+  const float* clean = gate_cache.out(layout.gate, 0);  // (B, E)
+
+  // Route: each expert's rows become one contiguous pooled block [start[e], start[e] + count[e]).
+  if (topk) {
+    std::fill(count.begin(), count.end(), 0);
+    for (int i = 0; i < B * K; i++) count[idx[i]]++;
+    for (int e = 0, acc = 0; e < E; e++) { start[e] = acc; fill[e] = 0; acc += count[e]; }
+    for (int i = 0; i < B; i++)
+      for (int k = 0; k < K; k++) {
+        const int e = idx[(std::size_t)i * K + k];
+        const int row = start[e] + fill[e]++;
+        pos[(std::size_t)i * K + k] = row;
+        std::memcpy(xg.data() + (std::size_t)row * D, x + (std::size_t)i * D, sizeof(float) * D);
+      }
+  } else {
+    for (int e = 0; e < E; e++) { count[e] = B; start[e] = e * B; }
+    for (int i = 0; i < B; i++)
+      for (int k = 0; k < K; k++) pos[(std::size_t)i * K + k] = k * B + i;
+  }
+
+  const MlpLayout& ex0 = layout.experts[0];
+  for (int e = 0; e < E; e++)
+    if (count[e] > 0) mlp_forward(layout.experts[e], p, expert_input(x, e), count[e], act, &expert_cache, start[e]);
+  const int pooled = B * K;
+  const float* expert_out = expert_cache.out(ex0, 0);  // (pooled, C)
+
+  Slots slots;
+  slots.B = B;
+  slots.K = K;
+  slots.pos = pos.data();
+  slots.w = w.data();
+  slots.logw = logw.data();
+  MixtureSums sums;
+  if (cfg.task == Task::Classification) {
+    kernels::f32_log_softmax(pooled, C, expert_out, lp.data());
+    sums = mixture_class_forward(slots, lp.data(), y, C, mix.data());
+  } else {
+    sums = mixture_reg_forward(slots, expert_out, t, C, mix.data());
+  }
+  if (y == nullptr && t == nullptr) return;  // inference only
+
+  // Aux losses on the clean logits; their gradients go straight into dclean.
+  float* dcl = backward ? dclean.data() : nullptr;
+  if (backward) std::fill(dclean.begin(), dclean.begin() + (std::size_t)B * E, 0.0f);
+  double aux = 0;
+  if (topk && cfg.load_balance > 0) {
+    routed_fraction(idx.data(), B, E, K, frac.data());
+    aux += load_balance_loss(clean, frac.data(), B, E, cfg.load_balance, probs_all.data(), dcl);
+  }
+  if (cfg.z_loss > 0) aux += z_loss(clean, B, E, cfg.z_loss, dcl);
+
+  if (stats) {
+    stats->data_loss_sum += sums.loss;
+    stats->aux_loss_sum += aux * B;
+    stats->correct += sums.correct;
+    stats->sse += sums.sse;
+    stats->sum_y += sums.sum_y;
+    stats->sum_y2 += sums.sum_y2;
+    stats->rows += B;
+  }
+  if (!backward) return;
+
+  // Mixture backward: expert-output gradients (pooled, C) and kept-logit gradients (B, K).
+  const float scale = 1.0f / (float)B;
+  if (cfg.task == Task::Classification)
+    mixture_class_backward(slots, lp.data(), y, C, scale, dexp.data(), dkept.data());
+  else
+    mixture_reg_backward(slots, expert_out, t, mix.data(), C, scale, dexp.data(), dw_slots.data(), dkept.data());
+
+  float* g = grads.data();
+  for (int e = 0; e < E; e++)
+    if (count[e] > 0)
+      mlp_backward(layout.experts[e], p, g, expert_input(x, e), count[e], act, expert_cache, start[e],
+                   dexp.data() + (std::size_t)start[e] * C, nullptr, scratch0.data(), scratch1.data(), nullptr);
+
+  // Gate: kept-logit gradients back to all E (zeros for experts not kept), through the noise.
+  std::fill(dnoisy.begin(), dnoisy.begin() + (std::size_t)B * E, 0.0f);
+  slots_scatter_add(dnoisy.data(), dkept.data(), idx.data(), B, E, K);
+  const float* extra = nullptr;
+  if (noise_on) {
+    noise_backward(dclean.data(), draw.data(), dnoisy.data(), noise_raw.data(), eps.data(), B, E);
+    const DenseSlot& n = layout.noise;
+    float* dn_in = noise_layer_input_is_x() ? nullptr : dnoise_in.data();
+    dense_backward(dn_in, g + n.w, g + n.b, draw.data(), nullptr, noise_input(x), p + n.w, B, n.in, E,
+                   kernels::Act::Identity);
+    extra = dn_in;
+  } else {
+    for (std::size_t i = 0; i < (std::size_t)B * E; i++) dclean[i] += dnoisy[i];
+  }
+  mlp_backward(layout.gate, p, g, x, B, act, gate_cache, 0, dclean.data(), extra, scratch0.data(), scratch1.data(),
+               nullptr);
+}
+
+Status Model::forward_backward(const Batch& batch, Rng* noise_rng, LossStats* stats) {
+  Impl& s = *impl_;
+  MOE_RETURN_IF_ERROR(s.check_batch(batch, true));
+  std::fill(s.grads.begin(), s.grads.end(), 0.0f);
+  s.run(batch.x, batch.rows, batch.classes, batch.values, noise_rng, true, stats);
+  return Status::ok();
+}
+
+Status Model::evaluate(const Batch& batch, LossStats* stats) {
+  Impl& s = *impl_;
+  MOE_RETURN_IF_ERROR(s.check_batch(batch, true));
+  s.run(batch.x, batch.rows, batch.classes, batch.values, nullptr, false, stats);
+  return Status::ok();
+}
+
+Status Model::predict(const float* x, long rows, float* out) {
+  Impl& s = *impl_;
+  if (x == nullptr || out == nullptr) return Status::invalid("predict: x and out must not be null");
+  if (rows < 1) return Status::invalid("predict: needs at least one row, got " + std::to_string(rows));
+  MOE_RETURN_IF_ERROR(check_matrix("x", x, rows, s.D, 0));
+  for (long r0 = 0; r0 < rows; r0 += s.cap) {
+    const int n = (int)std::min<long>(s.cap, rows - r0);
+    s.run(x + (std::size_t)r0 * s.D, n, nullptr, nullptr, nullptr, false, nullptr);
+    std::memcpy(out + (std::size_t)r0 * s.C, s.mix.data(), sizeof(float) * (std::size_t)n * s.C);
+  }
+  return Status::ok();
+}
+
+Status Model::gate(const float* x, long rows, float* out) {
+  Impl& s = *impl_;
+  if (x == nullptr || out == nullptr) return Status::invalid("gate: x and out must not be null");
+  if (rows < 1) return Status::invalid("gate: needs at least one row, got " + std::to_string(rows));
+  MOE_RETURN_IF_ERROR(check_matrix("x", x, rows, s.D, 0));
+  for (long r0 = 0; r0 < rows; r0 += s.cap) {
+    const int n = (int)std::min<long>(s.cap, rows - r0);
+    s.gate_forward(x + (std::size_t)r0 * s.D, n, nullptr);
+    float* o = out + (std::size_t)r0 * s.E;
+    std::fill(o, o + (std::size_t)n * s.E, 0.0f);
+    for (int i = 0; i < n; i++)
+      for (int k = 0; k < s.K; k++)
+        o[(std::size_t)i * s.E + s.idx[(std::size_t)i * s.K + k]] = s.w[(std::size_t)i * s.K + k];
+  }
+  return Status::ok();
+}
+
+}  // namespace moe
