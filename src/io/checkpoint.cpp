@@ -114,21 +114,23 @@ const char* looks_like(const uint8_t* b, std::size_t n) {
   return nullptr;
 }
 
-// Parameter count implied by a config, ignoring the gate-noise weights (whose layout is the
-// model's business); noise_max bounds what they can add. Overflow-safe: the bounds above keep every
-// term far below 2^63.
-void implied_params(const ModelConfig& c, uint64_t* base, uint64_t* noise_max) {
+// Parameter count implied by a config: E expert MLPs (D -> hidden -> C), the gate MLP (D -> hidden
+// -> E) and, for noisy top-k, the noise projection (last gate width -> E, with bias). Weights are
+// (in, out) plus a bias per layer. The bounds checked before keep every term far below 2^63.
+uint64_t implied_params(const ModelConfig& c) {
   auto mlp = [](uint64_t in, const std::vector<int>& hidden, uint64_t out) {
     uint64_t total = 0, prev = in;
     for (int h : hidden) { total += prev * static_cast<uint64_t>(h) + static_cast<uint64_t>(h); prev = static_cast<uint64_t>(h); }
     return total + prev * out + out;
   };
   const uint64_t E = static_cast<uint64_t>(c.experts);
-  *base = E * mlp(static_cast<uint64_t>(c.input_dim), c.expert_hidden, static_cast<uint64_t>(c.output_dim)) +
-          mlp(static_cast<uint64_t>(c.input_dim), c.gate_hidden, E);
-  uint64_t widest = static_cast<uint64_t>(c.input_dim);
-  for (int h : c.gate_hidden) widest = std::max<uint64_t>(widest, static_cast<uint64_t>(h));
-  *noise_max = (c.gating.type == GatingType::TopK && c.gating.noise) ? (widest + 1) * E : 0;
+  uint64_t total = E * mlp(static_cast<uint64_t>(c.input_dim), c.expert_hidden, static_cast<uint64_t>(c.output_dim)) +
+                   mlp(static_cast<uint64_t>(c.input_dim), c.gate_hidden, E);
+  if (c.gating.type == GatingType::TopK && c.gating.noise) {
+    const uint64_t last = static_cast<uint64_t>(c.gate_hidden.empty() ? c.input_dim : c.gate_hidden.back());
+    total += last * E + E;
+  }
+  return total;
 }
 
 struct Parsed {
@@ -214,11 +216,10 @@ Status parse(const uint8_t* bytes, std::size_t len, Parsed* out) {
   const uint64_t P = r.u64();
   if (!r.ok()) return r.error();
 
-  uint64_t base = 0, noise_max = 0;
-  implied_params(c, &base, &noise_max);
-  if (P < base || P > base + noise_max)
+  const uint64_t implied = implied_params(c);
+  if (P != implied)
     return Status::corrupt("model file holds " + std::to_string(P) + " parameters but its configuration implies " +
-                           std::to_string(base) + (noise_max ? "+noise" : "") + " (at byte " + std::to_string(r.pos() - 8) + ")");
+                           std::to_string(implied) + " (count at byte " + std::to_string(r.pos() - 8) + ")");
   if (P > r.remaining() / 4)
     return Status::corrupt("model file is truncated at byte " + std::to_string(len) + ": " + std::to_string(P) +
                            " parameters need " + std::to_string(P * 4) + " bytes from offset " + std::to_string(r.pos()));
