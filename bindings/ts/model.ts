@@ -27,6 +27,8 @@ export interface FitOptions {
 
 export type EvaluateResult = { loss: number; accuracy: number } | { loss: number; rmse: number; r2: number };
 
+let adopting: { module: LoadedModule; handle: RawModel; schema: Schema | null } | null = null;
+
 // Wall time one fitRun chunk should take: long enough to amortise the yield, short enough to stay responsive.
 const TARGET_CHUNK_MS = 25;
 
@@ -40,6 +42,14 @@ export class MoE {
   #disposeAfterFit = false;
 
   constructor(options: MoEOptions) {
+    if (adopting) {
+      // loadModel(): wrap an already loaded handle (private fields need a real constructor call).
+      const { module, handle, schema } = adopting;
+      adopting = null;
+      this.#module = module; this.#raw = handle; this.#schema = schema;
+      this.#config = handle.config() as unknown as RawConfig;
+      return;
+    }
     const config = toRawConfig(options);
     this.#module = current();
     const handle = new this.#module.raw.Model();
@@ -49,7 +59,8 @@ export class MoE {
       check(status, 'MoE');
     }
     this.#raw = handle;
-    this.#config = config;
+    // Read back what C++ holds (float32 hyper-parameters), so options match a saved-and-loaded model's.
+    this.#config = handle.config() as unknown as RawConfig;
   }
 
   /** A model sized for a dataset (inputDim, outputDim, task) that carries the dataset's schema. */
@@ -62,14 +73,8 @@ export class MoE {
 
   /** @internal used by loadModel */
   static fromHandle(module: LoadedModule, handle: RawModel, schema: Schema | null): MoE {
-    const m = Object.create(MoE.prototype) as MoE;
-    m.#init(module, handle, schema);
-    return m;
-  }
-
-  #init(module: LoadedModule, handle: RawModel, schema: Schema | null): void {
-    this.#module = module; this.#raw = handle; this.#config = handle.config() as unknown as RawConfig;
-    this.#schema = schema; this.#fitting = false; this.#disposeAfterFit = false;
+    adopting = { module, handle, schema };
+    return new MoE({} as MoEOptions);
   }
 
   /** @internal sets the schema of a model built from options elsewhere (the worker host). */
