@@ -5,7 +5,7 @@
 #include <cstddef>
 
 #include "kernels/kernels.h"
-#include "kernels/simd_tail.h"  // includes xsimd
+#include "kernels/simd_util.h"  // includes xsimd
 
 namespace moe::kernels {
 namespace {

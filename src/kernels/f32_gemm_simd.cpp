@@ -5,9 +5,8 @@
 #include <cstddef>
 #include <vector>
 
-#include <xsimd/xsimd.hpp>
-
 #include "kernels/kernels.h"
+#include "kernels/simd_util.h"  // includes xsimd
 
 namespace moe::kernels {
 namespace {

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "kernels/kernels.h"
-#include "kernels/simd_tail.h"  // includes xsimd
+#include "kernels/simd_util.h"  // includes xsimd
 
 namespace moe::kernels {
 namespace {
@@ -49,10 +49,49 @@ float row_sum_exp(int N, const float* x, float mx, float* e) {
   return xsimd::hadd(sum);
 }
 
+// Narrow rows (N < 2W, not a multiple of W: the seed's class and expert counts) waste most lanes
+// and pay a partial-vector tail per row. Instead W rows go across the lanes: the block is copied
+// column-major into t (N, W), so each column j is one vector holding x[i0..i0+W, j].
+template <class Arch>
+bool lanes_hold_rows(int N) {
+  constexpr int W = xsimd::batch<float, Arch>::size;
+  return N < 2 * W && N % W != 0;
+}
+
+template <class Arch, bool log>
+void softmax_rows_in_lanes(int M, int N, const float* x, float* y) {
+  using Vec = xsimd::batch<float, Arch>;
+  constexpr int W = Vec::size;
+  alignas(64) float t[2 * W * W];  // (N, W) column-major block, N < 2W
+  for (int i0 = 0; i0 < M; i0 += W) {
+    const int rows = M - i0 < W ? M - i0 : W;
+    for (int r = 0; r < W; r++)
+      for (int j = 0; j < N; j++) t[j * W + r] = r < rows ? x[(std::size_t)(i0 + r) * N + j] : 0.0f;
+    Vec mx = Vec::load_aligned(t);
+    for (int j = 1; j < N; j++) mx = xsimd::max(mx, Vec::load_aligned(t + j * W));
+    Vec sum(0.0f);
+    for (int j = 0; j < N; j++) {
+      const Vec e = xsimd::exp(Vec::load_aligned(t + j * W) - mx);
+      if (!log) e.store_aligned(t + j * W);
+      sum += e;
+    }
+    if (log) {
+      const Vec lse = mx + xsimd::log(sum);
+      for (int j = 0; j < N; j++) (Vec::load_aligned(t + j * W) - lse).store_aligned(t + j * W);
+    } else {
+      const Vec inv = Vec(1.0f) / sum;
+      for (int j = 0; j < N; j++) (Vec::load_aligned(t + j * W) * inv).store_aligned(t + j * W);
+    }
+    for (int r = 0; r < rows; r++)
+      for (int j = 0; j < N; j++) y[(std::size_t)(i0 + r) * N + j] = t[j * W + r];
+  }
+}
+
 template <class Arch>
 void softmax_rows(int M, int N, const float* x, float* y) {
   using Vec = xsimd::batch<float, Arch>;
   constexpr int W = Vec::size;
+  if (lanes_hold_rows<Arch>(N)) return softmax_rows_in_lanes<Arch, false>(M, N, x, y);
   for (int i = 0; i < M; i++) {
     const float* xr = x + (std::size_t)i * N;  // (N,)
     float* yr = y + (std::size_t)i * N;        // (N,)
@@ -68,6 +107,7 @@ template <class Arch>
 void log_softmax_rows(int M, int N, const float* x, float* y) {
   using Vec = xsimd::batch<float, Arch>;
   constexpr int W = Vec::size;
+  if (lanes_hold_rows<Arch>(N)) return softmax_rows_in_lanes<Arch, true>(M, N, x, y);
   for (int i = 0; i < M; i++) {
     const float* xr = x + (std::size_t)i * N;  // (N,)
     float* yr = y + (std::size_t)i * N;        // (N,)

@@ -1,5 +1,6 @@
-// Helpers shared by the xsimd kernels: partial-vector load/store for row tails, so every element of
-// a row goes through the same vector code. Include only from files guarded by `#if MOE_SIMD`.
+// What every xsimd kernel includes instead of <xsimd/xsimd.hpp>: the include itself (with the
+// Emscripten fix below applied first) and partial-vector load/store helpers for row tails.
+// Include only from files guarded by `#if MOE_SIMD`.
 #pragma once
 // GCC 12 flags xsimd's AVX-512 code paths (_mm512_undefined_* inside its own intrinsic headers) as
 // maybe-uninitialized; the lanes are fully written before use, so the warning is noise here.
