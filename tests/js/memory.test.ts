@@ -20,6 +20,14 @@ async function cycle(i: number): Promise<void> {
   m.dispose();
 }
 
+it('the probe sees a live model', () => {
+  const before = heapUsage().allocated;
+  const m = MoE.forDataset(ds, { experts: 2 });
+  expect(heapUsage().allocated).toBeGreaterThan(before + 1000);
+  m.dispose();
+  expect(heapUsage().allocated).toBe(before);
+});
+
 it('heap stays flat over 200 create/fit/dispose cycles', async () => {
   for (let i = 0; i < 10; i++) await cycle(i);
   const start = heapUsage();
