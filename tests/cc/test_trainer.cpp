@@ -271,13 +271,15 @@ TEST(Trainer, ValidationSplitTakesTheLastRows) {
 }
 
 TEST(Trainer, EarlyStoppingStopsAndRestoresBestWeights) {
-  // Random labels on few rows: training loss keeps falling, validation loss soon rises.
-  Synthetic d = make_regions(40, 40), v = make_regions(200, 41);
+  // Few rows with a quarter of the labels flipped: validation loss first falls (the rule is
+  // learnt), then rises (the flipped labels are memorised).
+  Synthetic d = make_regions(60, 40), v = make_regions(300, 41);
   Rng rng(5);
-  for (auto& y : d.cls) y = int32_t(rng.below(2));
+  for (auto& y : d.cls)
+    if (rng.uniform() < 0.25f) y = 1 - y;
   ModelConfig c = small_config(Task::Classification, 4);
   c.expert_hidden = {32, 32};
-  c.optimizer.learning_rate = 0.03f;
+  c.optimizer.learning_rate = 0.01f;
   FitOptions o;
   o.epochs = 300;
   o.batch_size = 8;
@@ -295,7 +297,7 @@ TEST(Trainer, EarlyStoppingStopsAndRestoresBestWeights) {
   EXPECT_TRUE(r.early_stopped);
   const auto& h = m->history();
   ASSERT_LT(h.size(), 300u);
-  ASSERT_GE(r.best_epoch, 0);
+  ASSERT_GT(r.best_epoch, 0);  // it did improve for a while
   EXPECT_EQ(int(h.size()), r.best_epoch + 1 + 3);  // stopped after `patience` epochs without improvement
   for (const EpochLogs& e : h) EXPECT_GE(e.validation.loss, h[r.best_epoch].validation.loss);
   bool restored = false;
