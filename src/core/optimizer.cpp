@@ -50,13 +50,18 @@ void Optimizer::reset() {
 
 Status Optimizer::step(float* params, float* grads) {
   // Global norm in double: also the non-finite guard (any NaN/Inf makes the sum non-finite).
-  double sq = 0;
-  for (std::size_t i = 0; i < n_; i++) sq += static_cast<double>(grads[i]) * grads[i];
+  // Four independent partial sums (fixed order, so still deterministic) shorten the add chain.
+  double part[4] = {0, 0, 0, 0};
+  std::size_t i = 0;
+  for (; i + 4 <= n_; i += 4)
+    for (int k = 0; k < 4; k++) part[k] += static_cast<double>(grads[i + k]) * grads[i + k];
+  for (; i < n_; i++) part[0] += static_cast<double>(grads[i]) * grads[i];
+  const double sq = (part[0] + part[1]) + (part[2] + part[3]);
   if (!std::isfinite(sq)) {
-    for (std::size_t i = 0; i < n_; i++)
-      if (!std::isfinite(grads[i]))
-        return Status::numerical("gradient is not finite (parameter " + std::to_string(i) + " has gradient " +
-                                 std::to_string(grads[i]) + ")");
+    for (std::size_t j = 0; j < n_; j++)
+      if (!std::isfinite(grads[j]))
+        return Status::numerical("gradient is not finite (parameter " + std::to_string(j) + " has gradient " +
+                                 std::to_string(grads[j]) + ")");
     return Status::numerical("gradient norm overflows (gradients too large)");
   }
   const double norm = std::sqrt(sq);
@@ -64,7 +69,7 @@ Status Optimizer::step(float* params, float* grads) {
   if (config_.clip_norm > 0 && norm > config_.clip_norm) {
     // reference: Pascanu, Mikolov & Bengio 2013, eq. (clip by global norm): g *= clip / ||g||
     const float scale = static_cast<float>(config_.clip_norm / norm);
-    for (std::size_t i = 0; i < n_; i++) grads[i] *= scale;
+    for (std::size_t j = 0; j < n_; j++) grads[j] *= scale;
   }
   t_++;
   const float lr = config_.learning_rate;
@@ -72,11 +77,11 @@ Status Optimizer::step(float* params, float* grads) {
     // Keras SGD: v = momentum * v - lr * g; p += v (plain p -= lr * g when momentum is 0).
     const float mu = config_.momentum;
     if (mu == 0.0f) {
-      for (std::size_t i = 0; i < n_; i++) params[i] -= lr * grads[i];
+      for (std::size_t j = 0; j < n_; j++) params[j] -= lr * grads[j];
     } else {
-      for (std::size_t i = 0; i < n_; i++) {
-        m_[i] = mu * m_[i] - lr * grads[i];
-        params[i] += m_[i];
+      for (std::size_t j = 0; j < n_; j++) {
+        m_[j] = mu * m_[j] - lr * grads[j];
+        params[j] += m_[j];
       }
     }
     return Status::ok();

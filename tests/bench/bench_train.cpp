@@ -127,7 +127,7 @@ Result time_epochs(const moe::ModelConfig& cfg, const Data& d, long rows, int ba
 
 int main(int argc, char** argv) {
   int epochs = 5;
-  long w2_rows = 4000;
+  long w2_rows = 16000;
   bool synthetic = false;
   for (int i = 1; i < argc; i++) {
     if (!std::strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = std::max(1, std::atoi(argv[++i]));
