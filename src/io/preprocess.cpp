@@ -203,100 +203,125 @@ Status apply_schema(const TableBuilder& t, const Schema& s, bool fitted_here, En
   out->num_features = F;
   out->features.assign(size_t(R) * size_t(F), 0.0f);
   std::vector<bool> used(t.columns.size(), false);
-  int f0 = 0;  // first feature index of the current schema column
+  // One encoder per feature column, prepared once; rows are then encoded in blocks so the strided
+  // writes of every column land in a cache-sized slice of the (R, F) output.
+  struct Enc {
+    const SchemaColumn* sc;
+    const RawColumn* c;
+    int f0;                                          // first feature index
+    std::vector<double> dict_value;                  // numeric from a text column: id -> value (NaN)
+    std::vector<int32_t> map;                        // categorical: file id -> category index, -1 unseen
+    std::unordered_map<std::string, int32_t> cat_index;
+    int64_t imputed = 0, text = 0, unseen = 0, first_unseen_line = 0;
+    std::string first_unseen;
+  };
+  std::vector<Enc> encs;
+  int f0 = 0;
   for (const SchemaColumn& sc : s.columns) {
+    auto it = by_name.find(sc.name);
     if (sc.kind != ColumnKind::Numeric && sc.kind != ColumnKind::Categorical) {
-      auto it = by_name.find(sc.name);
       if (it != by_name.end() && sc.kind == ColumnKind::Ignored) used[it->second] = true;
       continue;
     }
-    auto it = by_name.find(sc.name);
     if (it == by_name.end())
       return Status::invalid("column " + q(sc.name) + " is required by the schema but is not in the file");
     used[it->second] = true;
-    const RawColumn& c = t.columns[it->second];
-    float* x = out->features.data();  // (R, F)
+    Enc e;
+    e.sc = &sc;
+    e.c = &t.columns[it->second];
+    e.f0 = f0;
     if (sc.kind == ColumnKind::Numeric) {
-      // Per-row value as double, NaN when missing or not a number.
-      std::vector<double> dict_value;
-      if (c.categorical) {
-        for (const std::string& d : c.dict) {
+      if (e.c->categorical)
+        for (const std::string& d : e.c->dict) {
           double v = NAN;
           if (parse_cell(d.data(), d.size(), '.', &v) != CellKind::Number) v = NAN;
-          dict_value.push_back(v);
+          e.dict_value.push_back(v);
         }
-      }
-      int64_t imputed = 0, text = 0;
-      for (int64_t r = 0; r < R; ++r) {
-        double v;
-        if (!c.categorical) {
-          v = c.num[size_t(r)];
-        } else {
-          int32_t id = c.ids[size_t(r)];
-          v = id >= 0 ? dict_value[size_t(id)] : NAN;
-          if (id != -1 && std::isnan(v)) ++text;
-        }
-        if (std::isnan(v)) { v = sc.impute; ++imputed; }
-        x[size_t(r) * size_t(F) + size_t(f0)] = float((v - sc.mean) / sc.scale);
-      }
-      if (text > 0)
-        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(text) + " value(s) are not numbers (first " +
-                            q(c.first_text) + " at line " + std::to_string(c.first_text_line) +
-                            ") and were imputed with the fitted median " + num(sc.impute));
-      if (!fitted_here && imputed - text > 0)
-        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(imputed - text) +
-                            " missing value(s) imputed with the fitted median " + num(sc.impute));
       f0 += 1;
     } else {
-      std::unordered_map<std::string, int32_t> cat_index;
-      for (size_t k = 0; k < sc.categories.size(); ++k) cat_index.emplace(sc.categories[k], int32_t(k));
-      std::vector<int32_t> map;  // file category id -> schema category index, -1 unseen
-      if (c.categorical)
-        for (const std::string& d : c.dict) {
-          auto ci = cat_index.find(d);
-          map.push_back(ci == cat_index.end() ? -1 : ci->second);
+      for (size_t k = 0; k < sc.categories.size(); ++k) e.cat_index.emplace(sc.categories[k], int32_t(k));
+      if (e.c->categorical)
+        for (const std::string& d : e.c->dict) {
+          auto ci = e.cat_index.find(d);
+          e.map.push_back(ci == e.cat_index.end() ? -1 : ci->second);
         }
-      int64_t unseen = 0, imputed = 0;
-      std::string first_unseen;
-      int64_t first_unseen_line = 0;
-      for (int64_t r = 0; r < R; ++r) {
-        int32_t k;
+      f0 += int(sc.categories.size());
+    }
+    encs.push_back(std::move(e));
+  }
+  if (f0 != F) return Status::corrupt("the schema's feature names do not match its columns");
+  float* x = out->features.data();  // (R, F)
+  constexpr int64_t kBlock = 256;
+  for (int64_t r0 = 0; r0 < R; r0 += kBlock) {
+    const int64_t r1 = std::min(R, r0 + kBlock);
+    for (Enc& e : encs) {
+      const SchemaColumn& sc = *e.sc;
+      const RawColumn& c = *e.c;
+      if (sc.kind == ColumnKind::Numeric) {
+        for (int64_t r = r0; r < r1; ++r) {
+          double v;
+          if (!c.categorical) {
+            v = c.num[size_t(r)];
+          } else {
+            int32_t id = c.ids[size_t(r)];
+            v = id >= 0 ? e.dict_value[size_t(id)] : NAN;
+            if (id != -1 && std::isnan(v)) ++e.text;
+          }
+          if (std::isnan(v)) { v = sc.impute; ++e.imputed; }
+          x[size_t(r) * size_t(F) + size_t(e.f0)] = float((v - sc.mean) / sc.scale);
+        }
+        continue;
+      }
+      for (int64_t r = r0; r < r1; ++r) {
+        int32_t k = -1;
         bool missing;
-        std::string text;
         if (c.categorical) {
           int32_t id = c.ids[size_t(r)];
           missing = id == -1;
-          k = id >= 0 ? map[size_t(id)] : -1;
-          if (id >= 0 && k < 0) text = c.dict[size_t(id)];
+          if (id >= 0) k = e.map[size_t(id)];
         } else {
           float v = c.num[size_t(r)];
           missing = std::isnan(v);
-          k = -1;
           if (!missing) {
-            text = num(v);
-            auto ci = cat_index.find(text);
-            if (ci != cat_index.end()) k = ci->second;
+            auto ci = e.cat_index.find(num(v));
+            if (ci != e.cat_index.end()) k = ci->second;
           }
         }
-        if (missing) { k = sc.impute_category; ++imputed; }
+        if (missing) { k = sc.impute_category; ++e.imputed; }
         if (k < 0) {
-          if (unseen++ == 0) { first_unseen = text; first_unseen_line = t.lines[size_t(r)]; }
+          if (e.unseen++ == 0) {
+            e.first_unseen = c.categorical ? (c.ids[size_t(r)] >= 0 ? c.dict[size_t(c.ids[size_t(r)])] : "?")
+                                           : num(c.num[size_t(r)]);
+            e.first_unseen_line = t.lines[size_t(r)];
+          }
           continue;
         }
-        x[size_t(r) * size_t(F) + size_t(f0 + k)] = 1.0f;
+        x[size_t(r) * size_t(F) + size_t(e.f0 + k)] = 1.0f;
       }
-      if (!fitted_here && unseen > 0)
-        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(unseen) +
-                            " value(s) were not seen when the schema was fitted (first " + q(first_unseen) + " at line " +
-                            std::to_string(first_unseen_line) + ") and are encoded as all zeros");
-      if (!fitted_here && imputed > 0)
-        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(imputed) +
-                            " missing value(s) imputed with the fitted most frequent category " +
-                            q(sc.categories[size_t(sc.impute_category)]));
-      f0 += int(sc.categories.size());
     }
   }
-  if (f0 != F) return Status::corrupt("the schema's feature names do not match its columns");
+  for (const Enc& e : encs) {
+    const SchemaColumn& sc = *e.sc;
+    const RawColumn& c = *e.c;
+    if (sc.kind == ColumnKind::Numeric) {
+      if (e.text > 0)
+        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(e.text) + " value(s) are not numbers (first " +
+                            q(c.first_text) + " at line " + std::to_string(c.first_text_line) +
+                            ") and were imputed with the fitted median " + num(sc.impute));
+      if (!fitted_here && e.imputed - e.text > 0)
+        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(e.imputed - e.text) +
+                            " missing value(s) imputed with the fitted median " + num(sc.impute));
+    } else {
+      if (!fitted_here && e.unseen > 0)
+        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(e.unseen) +
+                            " value(s) were not seen when the schema was fitted (first " + q(e.first_unseen) +
+                            " at line " + std::to_string(e.first_unseen_line) + ") and are encoded as all zeros");
+      if (!fitted_here && e.imputed > 0)
+        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(e.imputed) +
+                            " missing value(s) imputed with the fitted most frequent category " +
+                            q(sc.categories[size_t(sc.impute_category)]));
+    }
+  }
   // Labels.
   int tcol = -1;
   if (!s.target.empty()) {

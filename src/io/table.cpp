@@ -1,6 +1,7 @@
 // Row ingestion into typed columns. See table.h.
 #include "io/table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <unordered_set>
@@ -96,6 +97,10 @@ Status TableBuilder::start(const RowView& row) {
   has_header_ = header;
   header_line_ = row.line;
   columns.resize(ncols_);
+  if (opt_.expected_rows > 0) {
+    int64_t cap = std::min<int64_t>(opt_.expected_rows, kMaxCells / int64_t(ncols_));
+    for (RawColumn& c : columns) c.num.reserve(size_t(cap));
+  }
   std::vector<std::string> blanks;
   for (size_t j = 0; j < ncols_; ++j) {
     size_t n;

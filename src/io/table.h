@@ -44,6 +44,7 @@ struct TableOptions {
   std::string target_name;          // target column by name, or
   int target_index = -1;            // by 0-based index; both empty/-1 = last column
   bool target_optional = false;     // schema re-application: a missing target column is fine
+  int64_t expected_rows = 0;        // capacity hint (0 = unknown): avoids regrowing the column arrays
 };
 
 class TableBuilder : public RowSink {

@@ -88,6 +88,8 @@ bool is_missing_token(const char* p, size_t n) {
   trim_span(&p, &n);
   if (n == 0) return true;
   if (n > 8) return false;
+  char c0 = lower(p[0]);  // every token starts with one of these
+  if (c0 != 'n' && c0 != '?' && c0 != '-' && c0 != '.' && c0 != '#' && c0 != 'm' && c0 != '<') return false;
   static const char* const kTokens[] = {"na", "n/a", "nan", "null", "none", "nil", "?", "-", ".", "--",
                                         "#n/a", "#div/0!", "#value!", "#ref!", "#name?", "#num!",
                                         "#null!", "#na", "missing", "-nan", "<na>"};

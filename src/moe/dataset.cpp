@@ -57,6 +57,7 @@ struct CsvStream::Impl {
     size_t n;
     decoder.decode(prelude.data() + bom, prelude.size() - bom, last, &text, &n);
     std::string first(text, n);  // the decoder's buffer is reused by the next call
+    const uint64_t raw_prelude = prelude.size();
     std::vector<uint8_t>().swap(prelude);
     if (enc != io::Encoding::Utf8) {  // re-check JSON/HTML/binary on the decoded text
       io::Encoding e2;
@@ -70,6 +71,11 @@ struct CsvStream::Impl {
       return Status::invalid(std::string("the delimiter cannot be ") + (delimiter == '"' ? "a double quote" : "a line break"));
     io::TableOptions topt = table_options(opt, have_schema ? &schema : nullptr);
     topt.decimal = delimiter == ',' ? '.' : ',';
+    if (opt.expected_bytes > raw_prelude && raw_prelude > 0) {
+      int64_t lines = 1;
+      for (char c : first) lines += c == '\n';
+      topt.expected_rows = int64_t(double(opt.expected_bytes) / double(raw_prelude) * double(lines) * 1.02) + 16;
+    }
     table.reset(new io::TableBuilder(topt));
     tokenizer.set_delimiter(delimiter);
     return tokenizer.feed(first.data() + skip, first.size() - skip, table.get());
@@ -165,7 +171,9 @@ uint64_t CsvStream::bytes_read() const { return impl_->bytes; }
 int64_t CsvStream::rows_read() const { return impl_->table ? impl_->table->rows() : impl_->rows_done; }
 
 Status read_csv(const uint8_t* bytes, size_t len, const CsvOptions& options, Dataset* out) {
-  CsvStream s(options);
+  CsvOptions o = options;
+  o.expected_bytes = len;
+  CsvStream s(o);
   MOE_RETURN_IF_ERROR(s.feed(bytes, len));
   return s.finish(out);
 }

@@ -28,6 +28,7 @@ struct CsvOptions {
   HeaderOption header = HeaderOption::Auto;  // auto: a first row made only of numbers is data
   TaskOption task = TaskOption::Auto;        // auto: text target or <= 20 distinct integers = classification
   std::string schema_json;        // non-empty: re-apply this fitted schema (no refitting); target optional
+  uint64_t expected_bytes = 0;    // total input size if known (File.size); only a capacity hint
 };
 
 struct Dataset {
