@@ -87,6 +87,8 @@ void softmax_rows_in_lanes(int M, int N, const float* x, float* y) {
   }
 }
 
+// reference: softmax(x)_j = exp(x_j - max x) / sum_k exp(x_k - max x), shift-invariant
+// (Goodfellow, Bengio & Courville 2016, Deep Learning, section 4.1)
 template <class Arch>
 void softmax_rows(int M, int N, const float* x, float* y) {
   using Vec = xsimd::batch<float, Arch>;

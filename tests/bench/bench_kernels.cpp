@@ -183,7 +183,7 @@ void warm_up() {
   const auto A = random_vec(rng, n * n), B = random_vec(rng, n * n);
   std::vector<float> C(n * n), m(n * n), v(n * n);
   const auto t0 = Clock::now();
-  while (std::chrono::duration<double>(Clock::now() - t0).count() < 0.3) {
+  while (std::chrono::duration<double>(Clock::now() - t0).count() < 1.0) {
     for (const auto* table : {mk::kGemmNn, mk::kGemmNt, mk::kGemmTn})
       for (std::size_t i = 0; i < std::size(mk::kGemmNn); i++) table[i].fn(n, n, n, A.data(), B.data(), C.data(), false);
     for (const auto& var : mk::kBiasAct)
