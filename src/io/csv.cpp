@@ -237,11 +237,13 @@ Status CsvTokenizer::feed(const char* p, size_t n, RowSink* sink) {
           ++i;
         } else {
           state_ = State::Unquoted;
+          unquoted_blank_ = true;
         }
         break;
       case State::Unquoted: {
         size_t j = i;
         while (j < n && p[j] != d && p[j] != '\n' && p[j] != '\r' && p[j] != '"') ++j;
+        for (size_t k = i; k < j && unquoted_blank_; ++k) unquoted_blank_ = p[k] == ' ';
         buf_.append(p + i, j - i);
         i = j;
         if (buf_.size() > kMaxRowBytes) return check_row_size();
@@ -249,11 +251,8 @@ Status CsvTokenizer::feed(const char* p, size_t n, RowSink* sink) {
         c = p[i++];
         if (c == '"') {
           // A quote after leading spaces opens a quoted field (`a, "b,c"`); elsewhere it is literal.
-          size_t start = ends_.empty() ? 0 : ends_.back();
-          bool blank = true;
-          for (size_t k = start; k < buf_.size(); ++k) blank = blank && buf_[k] == ' ';
-          if (blank) {
-            buf_.resize(start);
+          if (unquoted_blank_) {
+            buf_.resize(ends_.empty() ? 0 : ends_.back());
             state_ = State::Quoted;
             quote_line_ = line_;
           } else {
@@ -304,6 +303,7 @@ Status CsvTokenizer::feed(const char* p, size_t n, RowSink* sink) {
           ++i;
         } else {
           state_ = State::Unquoted;  // text after the closing quote: kept, as Excel does
+          unquoted_blank_ = false;
         }
         break;
     }

@@ -67,6 +67,8 @@ class CsvTokenizer {
  public:
   explicit CsvTokenizer(char delimiter = ',');
   void set_delimiter(char d) { delim_ = d; }
+  // Line number of the first byte fed (2 when a `sep=` line was consumed before the tokenizer).
+  void set_first_line(int64_t line) { line_ = row_line_ = line; }
   // Feeds decoded UTF-8 text; calls sink->on_row for every completed row. Stops at the first error.
   Status feed(const char* p, size_t n, RowSink* sink);
   // Ends the input: emits the last row, or reports an unterminated quote naming the line it opened.
@@ -87,6 +89,7 @@ class CsvTokenizer {
   int64_t row_line_ = 1;          // line where the current row started
   int64_t quote_line_ = 0;        // line where the open quoted field started
   bool row_started_ = false;
+  bool unquoted_blank_ = false;   // the current unquoted field holds only spaces so far
   bool skip_lf_ = false;          // previous byte was a CR that ended a row or a line
   int64_t rows_ = 0;
 };

@@ -78,6 +78,7 @@ struct CsvStream::Impl {
     }
     table.reset(new io::TableBuilder(topt));
     tokenizer.set_delimiter(delimiter);
+    if (skip > 0) tokenizer.set_first_line(2);
     return tokenizer.feed(first.data() + skip, first.size() - skip, table.get());
   }
 

@@ -103,6 +103,14 @@ TEST(CsvTokenizer, SpaceBeforeQuoteAndStrayQuotes) {
   EXPECT_EQ(r.rows[0][2], "5\" screen");
 }
 
+TEST(CsvTokenizer, ManyQuotesInOneUnquotedFieldStayLinear) {
+  // A quote after leading spaces opens a quoted field; checking that must not rescan the field.
+  std::string text = "a,b\n" + std::string(200000, ' ') + "x" + std::string(200000, '"') + ",1\n";
+  Rows r = tokenize(text);
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[1][0].size(), 400001u);
+}
+
 TEST(CsvTokenizer, UnterminatedQuoteNamesTheLineItOpened) {
   Dataset ds;
   Status s = read("a,b\n1,2\n3,\"oops\n4,5\n6,7\n", &ds);
@@ -198,6 +206,9 @@ TEST(CsvSniff, ExcelSepLine) {
   EXPECT_EQ(ds.delimiter, '|');
   EXPECT_EQ(ds.rows, 2);
   EXPECT_EQ(ds.feature_names, (std::vector<std::string>{"a", "b"}));
+  Status s = read("sep=;\na;b\n1;x\n2;y;z\n", &ds);
+  ASSERT_FALSE(s.is_ok());
+  EXPECT_NE(s.message().find("line 4 has 3 fields but the header (line 2)"), std::string::npos) << s.message();
 }
 
 TEST(CsvSniff, NotACsvErrors) {
