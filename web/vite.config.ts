@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { createLogger, defineConfig, type Plugin } from 'vite';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(webDir, '..');
@@ -24,25 +24,23 @@ function pick(entry: Exports): string | null {
   return null;
 }
 
-/** 'moe-wasm' and 'moe-wasm/worker' -> files of this repo's package (MOE_WASM_ENTRY overrides '.'). */
+/**
+ * 'moe-wasm' and 'moe-wasm/worker' -> files of this repo's package, via its package.json "exports".
+ * MOE_WASM_ROOT points the exports at another copy of the built package (a folder holding dist/).
+ */
 function packageAliases(): { find: RegExp; replacement: string }[] {
   const pkg = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8'));
   const exportsField = (pkg.exports ?? {}) as Record<string, Exports>;
+  const root = resolve(process.env.MOE_WASM_ROOT || repoDir);
   const aliases: { find: RegExp; replacement: string }[] = [];
   for (const [sub, name] of [['.', 'moe-wasm'], ['./worker', 'moe-wasm/worker']] as const) {
-    let target = sub === '.' && process.env.MOE_WASM_ENTRY ? process.env.MOE_WASM_ENTRY : null;
-    if (!target) {
-      const rel = pick(exportsField[sub]);
-      if (!rel) continue;
-      target = resolve(repoDir, rel);
+    const rel = pick(exportsField[sub]);
+    const target = rel ? resolve(root, rel) : null;
+    if (target && existsSync(target)) {
+      aliases.push({ find: new RegExp(`^${name.replace('/', '\\/')}$`), replacement: target });
+    } else if (sub === '.') {
+      throw new Error(`moe-wasm resolves to ${target ?? '(no "exports" ".")'}, which does not exist: build the package first (bash scripts/build.sh).`);
     }
-    if (!existsSync(target)) {
-      throw new Error(`${name} resolves to ${target}, which does not exist: build the package first (bash scripts/build.sh).`);
-    }
-    aliases.push({ find: new RegExp(`^${name.replace('/', '\\/')}$`), replacement: target });
-  }
-  if (!aliases.some((a) => a.find.source === '^moe-wasm$')) {
-    throw new Error('package.json has no "exports"["."] for moe-wasm: build the package first (bash scripts/build.sh).');
   }
   return aliases;
 }
@@ -76,7 +74,16 @@ function serviceWorker(): Plugin {
   };
 }
 
+/** Emscripten's glue has Node-only branches (fs, path) that never run in a browser; Vite stubs them out. */
+const logger = createLogger();
+const warn = logger.warn.bind(logger);
+logger.warn = (msg, opts) => {
+  if (/externalized for browser compatibility, imported by ".*moe-(simd|base)\.js"/.test(msg)) return;
+  warn(msg, opts);
+};
+
 export default defineConfig({
+  customLogger: logger,
   root: webDir,
   base: './',
   publicDir: resolve(webDir, 'public'),

@@ -90,7 +90,7 @@ test('the loss chart and progress bar update live during training', async ({ pag
   await waitReady(page);
   await byId(page, 'sample-select').selectOption('penguins');
   await waitReady(page);
-  const epochs = 60;
+  const epochs = 400;
   await setEpochs(page, epochs);
   await page.evaluate(() => {
     const seen: number[] = [];

@@ -4,6 +4,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { EpochLogs, ExpertMap, ExpertUsage } from './protocol';
 
+const RENDER_MS = 100;
+
 /** Distinct colours for experts (regions and bars). */
 export const EXPERT_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 /** Dark marker colours for classes on the expert map. */
@@ -25,6 +27,8 @@ export class LossChart {
   private plot: uPlot;
   private data: [number[], (number | null)[], (number | null)[], (number | null)[], (number | null)[]] = [[], [], [], [], []];
   private frame = 0;
+  private timer = 0;
+  private lastRender = 0;
 
   constructor(private host: HTMLElement) {
     const opts: uPlot.Options = {
@@ -58,14 +62,19 @@ export class LossChart {
     this.render();
   }
 
-  /** Adds one epoch; redraws at most once per animation frame. */
+  /** Adds one epoch; redraws at most every RENDER_MS, on an animation frame. */
   push(epoch: number, logs: EpochLogs): void {
     this.data[0].push(epoch);
     this.data[1].push(num(logs.loss));
     this.data[2].push(num(logs.val_loss));
     this.data[3].push(num(logs.accuracy));
     this.data[4].push(num(logs.val_accuracy));
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.render());
+    if (this.frame || this.timer) return;
+    const wait = Math.max(0, this.lastRender + RENDER_MS - performance.now());
+    this.timer = window.setTimeout(() => {
+      this.timer = 0;
+      this.frame = requestAnimationFrame(() => this.render());
+    }, wait);
   }
 
   flush(): void {
@@ -74,7 +83,9 @@ export class LossChart {
 
   private render(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    if (this.timer) window.clearTimeout(this.timer);
+    this.frame = this.timer = 0;
+    this.lastRender = performance.now();
     this.plot.setData(this.data);
     this.host.dataset.points = String(this.data[0].length);
   }

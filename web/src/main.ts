@@ -1,10 +1,10 @@
 // The demo page's controller: wires the form, the training worker and the pictures together.
 // It never touches moe-wasm directly (the worker does) and never puts data into innerHTML.
-import './register-sw';
 import { LossChart, drawExpertMap, renderConfusion, renderUsage } from './charts';
 import { MAX_FILE_BYTES, previewRows, rejectReason } from './csv-preview';
 import { readOptions } from './options';
 import type { DataInfo, ModelInfo, Task, TrainResult } from './protocol';
+import { registerServiceWorker } from './register-sw';
 import { DEFAULT_SAMPLE, SAMPLES } from './samples';
 import { WorkerClient } from './worker-client';
 
@@ -246,9 +246,10 @@ async function train(): Promise<void> {
   ui.progress.max = options.epochs;
   ui.progress.value = 0;
   setState('training', `Training on ${current.name}…`);
-  client.onEpoch = (epoch, epochs, logs) => {
+  client.onEpochs = (items, epochs) => {
+    for (const it of items) chart.push(it.epoch, it.logs);
+    const { epoch, logs } = items[items.length - 1];
     ui.progress.value = epoch;
-    chart.push(epoch, logs);
     const val = logs.val_loss !== undefined ? `, val loss ${fmt(logs.val_loss)}` : '';
     ui.status.textContent = `Training: epoch ${epoch} of ${epochs}, loss ${fmt(logs.loss)}${val}`;
   };
@@ -380,6 +381,7 @@ function wire(): void {
 }
 
 async function start(): Promise<void> {
+  registerServiceWorker();
   wire();
   clearResults();
   setState('loading', 'Loading the engine…');

@@ -106,7 +106,7 @@ export type ToWorker =
 export type FromWorker =
   | { id: number; type: 'ready'; simd: boolean; version: string }
   | { id: number; type: 'info'; info: DataInfo }
-  | { id: number; type: 'epoch'; epoch: number; epochs: number; logs: EpochLogs }
+  | { id: number; type: 'epochs'; items: { epoch: number; logs: EpochLogs }[]; epochs: number }
   | { id: number; type: 'trained'; result: TrainResult; model: ModelInfo }
   | { id: number; type: 'cancelled'; epoch: number }
   | { id: number; type: 'map'; map: ExpertMap }

@@ -2,13 +2,14 @@
 // and prediction never block the page. Speaks the messages in protocol.ts; holds no UI logic.
 import { init, Dataset, MoE, loadModel } from 'moe-wasm';
 import type {
-  DataInfo, ExpertMap, ExpertUsage, FromWorker, ModelInfo, Task, ToWorker, TrainOptions, TrainResult,
+  DataInfo, EpochLogs, ExpertMap, ExpertUsage, FromWorker, ModelInfo, Task, ToWorker, TrainOptions, TrainResult,
 } from './protocol';
 
 type Model = Awaited<ReturnType<typeof loadModel>>;
 type Data = ReturnType<typeof Dataset.fromCSV>;
 
 const MAP_GRID = 64;
+const EPOCH_POST_MS = 50;
 let model: Model | null = null;
 let modelInfo: ModelInfo | null = null;
 let trainData: Data | null = null; // kept for the expert map (feature means and ranges)
@@ -86,7 +87,7 @@ function expertUsage(m: Model, test: Data, numClasses: number): ExpertUsage {
   const counts = new Array<number>(numClasses).fill(0);
   const labels = test.labels;
   for (let i = 0; i < n; i++) {
-    const c = numClasses > 0 ? (labels[i] as number) : -1;
+    const c = numClasses > 0 && labels ? (labels[i] as number) : -1;
     if (c >= 0) counts[c]++;
     for (let j = 0; j < e; j++) {
       overall[j] += g[i * e + j] / n;
@@ -134,7 +135,7 @@ function expertMap(m: Model, fx: number, fy: number): ExpertMap {
   for (let i = 0; i < te.numRows; i++) {
     points[2 * i] = te.features[i * d + fx];
     points[2 * i + 1] = te.features[i * d + fy];
-    pointClass[i] = te.task === 'classification' ? (te.labels[i] as number) : -1;
+    pointClass[i] = te.task === 'classification' && te.labels ? (te.labels[i] as number) : -1;
   }
   return { fx, fy, grid, xRange, yRange, winner, points, pointClass, experts };
 }
@@ -143,6 +144,10 @@ async function train(id: number, csv: ArrayBuffer, target: string | null, task: 
   const t0 = performance.now();
   const ds = parse(csv, target, task);
   const info = describe(ds);
+  if (!ds.labels) {
+    dispose(ds);
+    throw new Error(`the data has no target column "${info.target}" to learn`);
+  }
   const [tr, te] = ds.split(1 - o.testFraction, { seed: o.seed, stratify: info.task === 'classification' });
   dispose(ds);
   const gating = o.gating === 'topk' ? { type: 'topk' as const, k: o.topK, noise: o.noise } : ('softmax' as const);
@@ -158,6 +163,14 @@ async function train(id: number, csv: ArrayBuffer, target: string | null, task: 
   } as Parameters<typeof MoE.forDataset>[1]);
   abort = new AbortController();
   let lastEpoch = 0;
+  // Epoch logs go out in batches at most every EPOCH_POST_MS, so a fast fit cannot flood the page.
+  let pendingEpochs: { epoch: number; logs: EpochLogs }[] = [];
+  let lastPost = 0;
+  const flushEpochs = () => {
+    if (pendingEpochs.length) post({ id, type: 'epochs', items: pendingEpochs, epochs: o.epochs });
+    pendingEpochs = [];
+    lastPost = performance.now();
+  };
   try {
     const history = await next.fit(tr, {
       epochs: o.epochs,
@@ -168,9 +181,11 @@ async function train(id: number, csv: ArrayBuffer, target: string | null, task: 
       signal: abort.signal,
       onEpochEnd: (epoch: number, logs: Record<string, number | undefined>) => {
         lastEpoch = epoch + 1;
-        post({ id, type: 'epoch', epoch: epoch + 1, epochs: o.epochs, logs: { ...logs } as never });
+        pendingEpochs.push({ epoch: epoch + 1, logs: { ...logs } as unknown as EpochLogs });
+        if (performance.now() - lastPost >= EPOCH_POST_MS) flushEpochs();
       },
     } as Parameters<typeof next.fit>[1]);
+    flushEpochs();
     const stoppedEarly = history.epoch.length < o.epochs;
     const metrics = next.evaluate(te) as TrainResult['metrics'];
     const numClasses = info.task === 'classification' ? info.classes.length : 0;
@@ -178,7 +193,8 @@ async function train(id: number, csv: ArrayBuffer, target: string | null, task: 
     if (numClasses > 0) {
       const p = next.predict(te); // (N, C)
       confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
-      for (let i = 0; i < te.numRows; i++) confusion[te.labels[i] as number][argmax(p, i * numClasses, numClasses)]++;
+      const labels = te.labels as Int32Array;
+      for (let i = 0; i < te.numRows; i++) confusion[labels[i]][argmax(p, i * numClasses, numClasses)]++;
     }
     dispose(model);
     dispose(trainData);
@@ -198,6 +214,7 @@ async function train(id: number, csv: ArrayBuffer, target: string | null, task: 
     };
     post({ id, type: 'trained', result, model: modelInfo });
   } catch (err) {
+    flushEpochs();
     dispose(next);
     dispose(tr);
     dispose(te);

@@ -2,7 +2,7 @@
 // (a cooperative 'cancel' first; terminate() and a fresh worker only if the worker does not answer).
 import type { EpochLogs, FromWorker, ToWorker } from './protocol';
 
-type Reply = Exclude<FromWorker, { type: 'epoch' } | { type: 'error' }>;
+type Reply = Exclude<FromWorker, { type: 'epochs' } | { type: 'error' }>;
 type Request = ToWorker extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never;
 
 const CANCEL_GRACE_MS = 3000;
@@ -11,7 +11,7 @@ export class WorkerClient {
   private worker!: Worker;
   private nextId = 1;
   private pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
-  onEpoch: (epoch: number, epochs: number, logs: EpochLogs) => void = () => {};
+  onEpochs: (items: { epoch: number; logs: EpochLogs }[], epochs: number) => void = () => {};
   onCrash: (message: string) => void = () => {};
   engine: Promise<{ simd: boolean; version: string }>;
 
@@ -35,8 +35,8 @@ export class WorkerClient {
   }
 
   private receive(msg: FromWorker): void {
-    if (msg.type === 'epoch') {
-      this.onEpoch(msg.epoch, msg.epochs, msg.logs);
+    if (msg.type === 'epochs') {
+      this.onEpochs(msg.items, msg.epochs);
       return;
     }
     const p = this.pending.get(msg.id);
