@@ -1,7 +1,7 @@
 // Dataset: encoded tabular data (features, labels, the fitted preprocessing schema) read from CSV by
 // the wasm core or built from arrays; split() runs here in TS. A Dataset holds no wasm memory.
 import { MoEError } from './errors.js';
-import { current } from './module-loader.js';
+import { current, guard } from './module-loader.js';
 import { int, num, type Task } from './options.js';
 
 export type ColumnKind = 'numeric' | 'categorical' | 'target' | 'ignored';
@@ -64,7 +64,8 @@ export class Dataset {
 
   /** Parses and encodes CSV text or bytes (UTF-8, BOM tolerated). Throws MoEError naming row and column. */
   static fromCSV(input: string | Uint8Array | ArrayBuffer, options: CsvOptions = {}): Dataset {
-    const { raw } = current();
+    const module = current();
+    const raw = guard(module, module.raw);
     let bytes: Uint8Array;
     if (typeof input === 'string') bytes = new TextEncoder().encode(input);
     else if (input instanceof Uint8Array) bytes = input;

@@ -2,7 +2,7 @@
 // predict/evaluate/gate/summary/save/dispose) over one Embind model object, plus loadModel().
 import { AbortError, MoEError, check } from './errors.js';
 import { Dataset, checkFeatures, checkLabels, type Schema } from './dataset.js';
-import { current, type LoadedModule, type RawModel } from './module-loader.js';
+import { current, guard, type LoadedModule, type RawModel } from './module-loader.js';
 import { fromRawConfig, int, num, toRawConfig, type MoEOptions, type RawConfig } from './options.js';
 
 export type Logs = Record<string, number>;
@@ -26,6 +26,23 @@ export interface FitOptions {
 }
 
 export type EvaluateResult = { loss: number; accuracy: number } | { loss: number; rmse: number; r2: number };
+
+const MAX_MODEL_BYTES = 1536 * 2 ** 20;
+
+// Parameters, gradients and Adam's two moments take 16 bytes per parameter; refuse models that
+// cannot fit the 2 GiB wasm heap instead of letting an allocation abort the module later.
+function checkModelSize(params: number): void {
+  if (params * 16 > MAX_MODEL_BYTES) {
+    throw new MoEError(`the model has ${params} parameters and would need about ${Math.round(params * 16 / 2 ** 20)} MiB ` +
+      `of wasm memory for training (limit ${MAX_MODEL_BYTES / 2 ** 20} MiB): reduce experts or hidden widths`);
+  }
+}
+
+// Weights + biases of the dense layers (experts and gate): a lower bound checked before allocating.
+function denseParameters(c: RawConfig): number {
+  const mlp = (dims: number[]) => dims.slice(1).reduce((sum, out, i) => sum + dims[i] * out + out, 0);
+  return c.experts * mlp([c.input_dim, ...c.expert_hidden, c.output_dim]) + mlp([c.input_dim, ...c.gate_hidden, c.experts]);
+}
 
 let adopting: { module: LoadedModule; handle: RawModel; schema: Schema | null } | null = null;
 
@@ -51,12 +68,21 @@ export class MoE {
       return;
     }
     const config = toRawConfig(options);
+    checkModelSize(denseParameters(config));
     this.#module = current();
-    const handle = new this.#module.raw.Model();
+    const handle = guard(this.#module, new this.#module.raw.Model());
     const status = handle.configure(config);
     if (status.code !== 0) {
       handle.delete();
       check(status, 'MoE');
+    }
+    // Parameters, gradients and Adam's two moments are 16 bytes per parameter; refuse models that
+    // cannot fit the 2 GiB wasm heap instead of letting an allocation abort the module later.
+    try {
+      checkModelSize(Number(handle.summary().parameters));
+    } catch (e) {
+      handle.delete();
+      throw e;
     }
     this.#raw = handle;
     // Read back what C++ holds (float32 hyper-parameters), so options match a saved-and-loaded model's.
@@ -311,7 +337,7 @@ export async function loadModel(bytes: Uint8Array | ArrayBuffer): Promise<MoE> {
   if (bytes instanceof Uint8Array) b = bytes;
   else if (bytes instanceof ArrayBuffer) b = new Uint8Array(bytes);
   else throw new MoEError(`loadModel: expected a Uint8Array or ArrayBuffer, got ${bytes === null ? 'null' : typeof bytes}`);
-  const handle = new module.raw.Model();
+  const handle = guard(module, new module.raw.Model());
   const r = handle.load(b);
   if (r.code !== 0) {
     handle.delete();

@@ -138,6 +138,30 @@ async function prepareNode(): Promise<void> {
 
 let active: LoadedModule | null = null;
 
+/**
+ * Wraps an Embind object so that a trap inside wasm (out of memory, an abort) becomes a MoEError
+ * and the broken module instance is discarded: the next init() loads a fresh one.
+ */
+export function guard<T extends object>(module: LoadedModule, target: T): T {
+  return new Proxy(target, {
+    get(obj, key, receiver) {
+      const v = Reflect.get(obj, key, receiver);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        try {
+          return (v as (...a: unknown[]) => unknown).apply(obj, args);
+        } catch (e) {
+          if (e instanceof MoEError) throw e;
+          if (loading.get(module.build) && active === module) active = null;
+          loading.delete(module.build);
+          throw new MoEError(`the wasm module failed and was discarded (${e instanceof Error ? e.message : String(e)}); ` +
+            'call `await init()` again and recreate your models', 'Internal');
+        }
+      };
+    },
+  });
+}
+
 export interface InitOptions {
   /** true: require the SIMD128 build; false: force the baseline build; absent: SIMD where supported. */
   simd?: boolean;

@@ -103,6 +103,12 @@ describe('MoE options', () => {
     expect(() => new MoE({ ...base, ...extra } as never)).toThrow(MoEError);
     expect(() => new MoE({ ...base, ...extra } as never)).toThrow(message);
   });
+  it('refuses a model too large for the wasm heap before allocating it', () => {
+    expect(() => new MoE({ ...base, experts: 1, expertHidden: [14000, 14000] })).toThrow(/would need about \d+ MiB of wasm memory/);
+    const m = new MoE(base);
+    expect(m.predict(new Float32Array(4)).length).toBe(3);
+    m.dispose();
+  });
   it('builds with defaults and reports a summary', () => {
     const m = new MoE(base);
     const s = m.summary();
