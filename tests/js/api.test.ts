@@ -48,6 +48,13 @@ describe('Dataset', () => {
     expect(a.classes).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(Array.from(b.features)).toEqual(Array.from(a.features));
   });
+  it('takes the target as a column index too', () => {
+    const byIndex = Dataset.fromCSV(iris(), { target: 4 });
+    expect(byIndex.classes).toEqual(['setosa', 'versicolor', 'virginica']);
+    const first = Dataset.fromCSV(iris(), { target: 0 });
+    expect(first.task).toBe('regression');
+    expect(first.featureNames[0]).toBe('sepal_width');
+  });
   it('re-encodes rows with an earlier schema, target optional', () => {
     const ds = Dataset.fromCSV(iris(), { target: 'species' });
     const rows = iris().split('\n').slice(0, 3).map((l) => l.split(',').slice(0, 4).join(',')).join('\n');
