@@ -18,6 +18,28 @@ using io::ColumnInfo;
 using io::ColumnKind;
 using io::Schema;
 
+// The reader's documented rules (the JS docs repeat them):
+// - Encodings: UTF-8 (BOM stripped), UTF-16 LE/BE (BOM, or detected from zero bytes); bytes that are
+//   not valid UTF-8 are read as Windows-1252, with a warning.
+// - Delimiter: Excel's `sep=X` first line, else the one of , ; TAB | that splits the first 50 lines
+//   most consistently. A delimiter other than ',' makes ',' the decimal mark ("3,14"; "1.234,5").
+// - Header (auto): the first row is data when all its fields are numbers or blank. Blank names become
+//   column_N, repeated names get _2, _3 ... (warnings). A row repeating the header is dropped.
+// - Missing cells: empty, NA, N/A, NaN, null, None, nil, ?, -, ., #N/A, #DIV/0!, #VALUE! and the other
+//   Excel errors, missing. inf and numbers beyond float range are missing too, with a warning.
+//   A column is numeric only if every non-missing cell is a number (0x1F, 1e5A are text).
+// - Numeric columns: standardised (z = (x - mean) / sd, population sd); missing -> median.
+//   Empty and constant columns are dropped with a notice.
+// - Text columns: one-hot; missing -> most frequent category. More than 50 distinct values that are
+//   also more than half of the non-missing cells: an identifier/free text, dropped with a notice.
+//   Otherwise at most the 50 most frequent categories get a feature; rarer ones encode as all zeros.
+// - Target: rows where it is missing are excluded (with a count and the first line). Task auto:
+//   text target or <= 20 distinct integers = classification, else regression. One class = error;
+//   more than 1000 classes = error.
+// - Limits (clear errors, not out-of-memory): 10,000 columns, 64 MiB of text in one row, 2^27 cells
+//   (rows x columns) both as read and as encoded, 65,536 distinct texts remembered per column.
+// - Errors name the 1-based line (as a text editor counts, including the sep= line and line breaks
+//   inside quoted fields), the column and what was expected.
 enum class HeaderOption { Auto, Yes, No };
 enum class TaskOption { Auto, Classification, Regression };
 

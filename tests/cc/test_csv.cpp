@@ -128,14 +128,30 @@ TEST(CsvTokenizer, TooManyFieldsIsAClearError) {
 }
 
 TEST(CsvTokenizer, HugeUnclosedFieldStopsAtTheRowLimit) {
-  std::string text = "a,b\n1,\"" + std::string(moe::io::kMaxRowBytes + 10, 'x');
+  std::string head = "a,b\n1,\"";
+  std::string chunk(1 << 20, 'x');
   moe::CsvStream st{CsvOptions()};
-  Status s;
-  for (size_t i = 0; i < text.size() && s.is_ok(); i += 1 << 20)
-    s = st.feed(reinterpret_cast<const uint8_t*>(text.data()) + i, std::min<size_t>(1 << 20, text.size() - i));
+  Status s = st.feed(reinterpret_cast<const uint8_t*>(head.data()), head.size());
+  for (size_t i = 0; i <= moe::io::kMaxRowBytes && s.is_ok(); i += chunk.size())
+    s = st.feed(reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size());
   ASSERT_FALSE(s.is_ok());
   EXPECT_NE(s.message().find("64 MiB"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("line 2"), std::string::npos) << s.message();
+}
+
+TEST(CsvTokenizer, WideFileIsLinearAndNamed) {
+  const int cols = 5000;
+  std::string text;
+  for (int c = 0; c < cols; ++c) text += "c" + std::to_string(c) + ",";
+  text += "y\n";
+  for (int r = 0; r < 20; ++r) {
+    for (int c = 0; c < cols; ++c) text += std::to_string((r * 7 + c) % 11) + ",";
+    text += (r % 2 ? "a\n" : "b\n");
+  }
+  Dataset ds;
+  ASSERT_TRUE(read(text, &ds).is_ok());
+  EXPECT_EQ(ds.num_features, cols);
+  EXPECT_EQ(ds.feature_names[4999], "c4999");
 }
 
 TEST(CsvValues, NumberSyntax) {
