@@ -76,3 +76,20 @@ test('bytes that are not a model are refused when loaded as a model', async ({ p
   await setEpochs(page, 2);
   await trainToDone(page);
 });
+
+test('a target column that cannot be learned is named, and another target can be chosen', async ({ page, site }) => {
+  await page.goto(site);
+  await waitReady(page);
+  await byId(page, 'csv-input').setInputFiles({
+    name: 'notes.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('x,y,group,note\n1,2,a,\n2,1,b,\n3,4,a,\n4,3,b,\n5,6,a,\n6,5,b,\n7,8,a,\n8,7,b,\n'),
+  });
+  await expect(byId(page, 'error')).toContainText('note');
+  await expect(byId(page, 'train-button')).toBeDisabled();
+  await byId(page, 'target-select').selectOption('group');
+  await waitReady(page);
+  await expect(byId(page, 'error')).toBeHidden();
+  await setEpochs(page, 2);
+  await trainToDone(page);
+});

@@ -36,7 +36,7 @@ export class LossChart {
       height: 240,
       scales: { x: { time: false }, acc: { range: [0, 1] } },
       axes: [
-        { label: 'epoch' },
+        { label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] },
         { label: 'loss' },
         { side: 1, scale: 'acc', label: 'accuracy', grid: { show: false } },
       ],

@@ -155,8 +155,15 @@ async function inspect(target: string | null): Promise<void> {
     setState('ready', `Ready: ${current.name}, ${info.numRows} rows, target "${info.target}" (${info.task}). Press Train.`);
   } catch (err) {
     if (token !== loadToken) return;
+    // Offer the header's columns as targets, so a bad target choice can be corrected.
+    const header = Array.from(ui.preview.querySelectorAll('thead th'), (th) => th.textContent ?? '');
+    ui.target.replaceChildren();
+    header.forEach((h) => option(ui.target, h));
+    ui.target.value = target ?? header[header.length - 1] ?? '';
+    ui.taskDetected.textContent = '';
+    ui.warnings.replaceChildren();
     showError(`Cannot use "${current.name}": ${(err as Error).message}`);
-    setState('error', 'Choose another file or a sample.');
+    setState('error', 'Choose another target column, another file or a sample.');
   }
 }
 
