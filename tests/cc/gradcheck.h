@@ -24,7 +24,7 @@ struct GradTarget {
 };
 
 struct GradCheckOptions {
-  double step = 1e-2;         // h = step * max(1, |x|) (relative for large values)
+  double step = 3e-2;         // h = step * max(1, |x|) (relative for large values)
   double abs_floor = 1e-3;    // relative error = |a - n| / max(|a|, |n|, abs_floor)
   std::size_t max_elements = 300;  // sampled with a seeded Rng when there are more
   uint64_t seed = 7;
