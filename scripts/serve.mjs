@@ -39,8 +39,14 @@ export async function startServer({ root = 'dist/site', port = 8080, host = '127
         res.writeHead(405, { Allow: 'GET, HEAD' }).end();
         return;
       }
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      let path = decodeURIComponent(url.pathname);
+      let path;
+      try {
+        path = decodeURIComponent((req.url ?? '/').split(/[?#]/)[0]).replace(/\/{2,}/g, '/');
+      } catch {
+        res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('bad request\n');
+        return;
+      }
+      if (!path.startsWith('/') || path.includes('\0')) return notFound(res);
       if (path + '/' === prefix) {
         res.writeHead(301, { Location: prefix }).end();
         return;
