@@ -82,6 +82,16 @@ logger.warn = (msg, opts) => {
   warn(msg, opts);
 };
 
+/** `vite dev` only: its HMR socket and injected <style> tags need a looser CSP than the build. */
+function devCsp(): Plugin {
+  return {
+    name: 'moe-site-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) =>
+      html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws: wss:"),
+  };
+}
+
 export default defineConfig({
   customLogger: logger,
   root: webDir,
@@ -96,5 +106,5 @@ export default defineConfig({
     assetsInlineLimit: 0,
     sourcemap: false,
   },
-  plugins: [serviceWorker()],
+  plugins: [serviceWorker(), devCsp()],
 });

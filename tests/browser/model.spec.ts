@@ -1,5 +1,7 @@
 // Keeping a model: download it, load it back in a fresh page, and get byte-identical predictions.
-import { byId, expect, readDownload, setEpochs, test, trainToDone, waitReady } from './fixtures';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SITE_DIR, byId, expect, readDownload, setEpochs, test, trainToDone, waitReady } from './fixtures';
 
 test('a downloaded model, loaded again, predicts exactly the same', async ({ page, site }) => {
   await page.goto(site);
@@ -27,4 +29,14 @@ test('a downloaded model, loaded again, predicts exactly the same', async ({ pag
   await expect(byId(page, 'download-predictions')).toBeEnabled();
   const after = (await readDownload(page, 'download-predictions')).toString('utf8');
   expect(after).toBe(before);
+
+  // A new CSV without the target column: the loaded model still predicts every row, the same way.
+  const sample = readFileSync(resolve(SITE_DIR, 'samples/penguins.csv'), 'utf8').trim().split('\n');
+  const noTarget = sample.map((line) => line.split(',').slice(0, -1).join(',')).join('\n') + '\n';
+  await byId(page, 'csv-input').setInputFiles({ name: 'unlabelled.csv', mimeType: 'text/csv', buffer: Buffer.from(noTarget) });
+  await expect(page.locator('#data-source')).toContainText('unlabelled.csv');
+  await expect(byId(page, 'download-predictions')).toBeEnabled();
+  const unlabelled = (await readDownload(page, 'download-predictions')).toString('utf8');
+  expect(unlabelled).toBe(before);
+  await expect(byId(page, 'error')).toBeHidden();
 });

@@ -178,3 +178,16 @@ test('the page answers clicks while the worker trains (long tasks recorded)', as
   await byId(page, 'cancel-button').click();
   await expect(page.locator('body')).toHaveAttribute('data-state', 'cancelled', { timeout: 10_000 });
 });
+
+test('sparse top-k gating trains from the page', async ({ page, site }) => {
+  await page.goto(site);
+  await waitReady(page);
+  await byId(page, 'gating-select').selectOption('topk');
+  await byId(page, 'experts-input').fill('4');
+  await setEpochs(page, 4);
+  await trainToDone(page);
+  const acc = Number(await byId(page, 'metric-accuracy').textContent());
+  expect(acc).toBeGreaterThanOrEqual(0);
+  expect(acc).toBeLessThanOrEqual(1);
+  await expect(byId(page, 'expert-usage').locator('.usage-row')).toHaveCount(4);
+});
