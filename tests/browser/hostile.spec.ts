@@ -93,3 +93,20 @@ test('a target column that cannot be learned is named, and another target can be
   await setEpochs(page, 2);
   await trainToDone(page);
 });
+
+test('a file over the size limit is refused before it is read; the next file works', async ({ page, site }) => {
+  await page.goto(site);
+  await waitReady(page);
+  const dt = await page.evaluateHandle(() => {
+    const d = new DataTransfer();
+    d.items.add(new File([new Uint8Array(51 * 1024 * 1024)], 'huge.csv', { type: 'text/csv' }));
+    return d;
+  });
+  await page.dispatchEvent('main', 'drop', { dataTransfer: dt });
+  await expect(byId(page, 'error')).toContainText('huge.csv');
+  await expect(byId(page, 'error')).toContainText('50 MB');
+  await expect(byId(page, 'train-button')).toBeDisabled();
+  await byId(page, 'csv-input').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD) });
+  await waitReady(page);
+  await expect(byId(page, 'error')).toBeHidden();
+});

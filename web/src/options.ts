@@ -49,7 +49,7 @@ export function readOptions(): TrainOptions {
     loadBalance: number('opt-load-balance', 0, 10, false),
     optimizer: input('opt-optimizer').value === 'sgd' ? 'sgd' : 'adam',
     learningRate: number('opt-lr', 1e-6, 10, false),
-    epochs: number('opt-epochs', 1, 10000, true),
+    epochs: number('opt-epochs', 1, 100000, true),
     batchSize: number('opt-batch', 1, 65536, true),
     validationSplit: number('opt-val', 0, 0.9, false),
     testFraction: number('opt-test', 0.05, 0.9, false),
