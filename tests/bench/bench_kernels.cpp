@@ -8,6 +8,9 @@
 #include <random>
 #include <string>
 #include <vector>
+#if !defined(__EMSCRIPTEN__)
+#include <time.h>
+#endif
 
 #include <Eigen/Core>
 
@@ -19,6 +22,20 @@ namespace mk = moe::kernels;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Native: this thread's CPU time, so other processes on the shared machine do not inflate samples
+// (cache interference still does). Emscripten's runtime has no per-thread clock: wall time there.
+#if defined(__EMSCRIPTEN__)
+const char* kClockName = "wall clock";
+double now_seconds() { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
+#else
+const char* kClockName = "thread CPU time";
+double now_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+#endif
 using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 int g_samples = 15;            // timed samples per case (median reported)
@@ -32,17 +49,17 @@ double median_seconds(F&& fn) {
   fn();
   int reps = 1;
   for (;;) {
-    const auto t0 = Clock::now();
+    const double t0 = now_seconds();
     for (int r = 0; r < reps; r++) fn();
-    const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double dt = now_seconds() - t0;
     if (dt >= g_sample_seconds || reps >= (1 << 24)) break;
     reps = dt <= 0 ? reps * 16 : std::max(reps * 2, (int)(reps * g_sample_seconds / dt * 1.2));
   }
   std::vector<double> s;
   for (int k = 0; k < g_samples; k++) {
-    const auto t0 = Clock::now();
+    const double t0 = now_seconds();
     for (int r = 0; r < reps; r++) fn();
-    s.push_back(std::chrono::duration<double>(Clock::now() - t0).count() / reps);
+    s.push_back((now_seconds() - t0) / reps);
   }
   std::sort(s.begin(), s.end());
   return s[s.size() / 2];
@@ -205,7 +222,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::printf("moe-wasm kernel benchmark (build: %s, SIMD variants %s)\n\n",
+  std::printf("moe-wasm kernel benchmark (build: %s, SIMD variants %s, timed by %s)\n\n",
 #if defined(__wasm_simd128__)
               "wasm simd128",
 #elif defined(__wasm__)
@@ -217,7 +234,7 @@ int main(int argc, char** argv) {
 #else
               "native",
 #endif
-              MOE_SIMD ? "on" : "off");
+              MOE_SIMD ? "on" : "off", kClockName);
   warm_up();
   bench_gemm();
   bench_elementwise();
