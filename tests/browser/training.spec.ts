@@ -83,6 +83,8 @@ test('an uploaded CSV is previewed as text; changing the target changes the task
   expect(Number.isFinite(Number(await byId(page, 'metric-rmse').textContent()))).toBe(true);
   expect(await byId(page, 'metric-r2').textContent()).toMatch(/^-?\d+\.\d+$/);
   await expect(page.locator('#row-accuracy')).toBeHidden();
+  await expect(page.locator('#confusion-block')).toBeHidden();
+  await expect(byId(page, 'loss-chart').locator('.u-legend')).not.toContainText('acc');
 });
 
 test('the loss chart and progress bar update live during training', async ({ page, site }) => {

@@ -25,40 +25,61 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
 /** Live chart of loss (train, validation) and accuracy per epoch. */
 export class LossChart {
   private plot: uPlot;
+  private withAccuracy = true;
   private data: [number[], (number | null)[], (number | null)[], (number | null)[], (number | null)[]] = [[], [], [], [], []];
   private frame = 0;
   private timer = 0;
   private lastRender = 0;
 
   constructor(private host: HTMLElement) {
+    this.plot = this.create(true);
+    window.addEventListener('resize', () => this.plot.setSize({ width: this.width(), height: 240 }));
+  }
+
+  private create(withAccuracy: boolean): uPlot {
+    const series: uPlot.Series[] = [
+      { label: 'epoch' },
+      { label: 'train loss', stroke: '#4e79a7', width: 2 },
+      { label: 'val loss', stroke: '#f28e2b', width: 2, dash: [6, 4] },
+    ];
+    const axes: uPlot.Axis[] = [
+      { label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000] },
+      { label: 'loss' },
+    ];
+    if (withAccuracy) {
+      series.push(
+        { label: 'train acc', stroke: '#59a14f', scale: 'acc', width: 1 },
+        { label: 'val acc', stroke: '#e15759', scale: 'acc', width: 1, dash: [6, 4] },
+      );
+      axes.push({ side: 1, scale: 'acc', label: 'accuracy', grid: { show: false } });
+    }
     const opts: uPlot.Options = {
       width: this.width(),
       height: 240,
       scales: { x: { time: false }, acc: { range: [0, 1] } },
-      axes: [
-        { label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] },
-        { label: 'loss' },
-        { side: 1, scale: 'acc', label: 'accuracy', grid: { show: false } },
-      ],
-      series: [
-        { label: 'epoch' },
-        { label: 'train loss', stroke: '#4e79a7', width: 2 },
-        { label: 'val loss', stroke: '#f28e2b', width: 2, dash: [6, 4] },
-        { label: 'train acc', stroke: '#59a14f', scale: 'acc', width: 1 },
-        { label: 'val acc', stroke: '#e15759', scale: 'acc', width: 1, dash: [6, 4] },
-      ],
+      axes,
+      series,
       legend: { live: false },
     };
-    this.plot = new uPlot(opts, this.data, host);
-    window.addEventListener('resize', () => this.plot.setSize({ width: this.width(), height: 240 }));
+    return new uPlot(opts, this.view(withAccuracy), this.host);
+  }
+
+  private view(withAccuracy = this.withAccuracy): uPlot.AlignedData {
+    return (withAccuracy ? this.data : this.data.slice(0, 3)) as uPlot.AlignedData;
   }
 
   private width(): number {
     return Math.max(280, Math.min(900, this.host.clientWidth || 600));
   }
 
-  reset(): void {
+  /** Clears the chart; accuracy lines and axis only for classification. */
+  reset(withAccuracy: boolean): void {
     this.data = [[], [], [], [], []];
+    if (withAccuracy !== this.withAccuracy) {
+      this.plot.destroy();
+      this.withAccuracy = withAccuracy;
+      this.plot = this.create(withAccuracy);
+    }
     this.render();
   }
 
@@ -86,7 +107,7 @@ export class LossChart {
     if (this.timer) window.clearTimeout(this.timer);
     this.frame = this.timer = 0;
     this.lastRender = performance.now();
-    this.plot.setData(this.data);
+    this.plot.setData(this.view());
     this.host.dataset.points = String(this.data[0].length);
   }
 }

@@ -66,6 +66,7 @@ function setState(s: State, text: string): void {
 function showError(message: string): void {
   ui.error.textContent = message;
   ui.error.hidden = false;
+  ui.error.scrollIntoView({ block: 'nearest' });
 }
 
 function clearError(): void {
@@ -221,6 +222,7 @@ function showResult(r: TrainResult, m: ModelInfo): void {
   $('row-accuracy').hidden = !isClass;
   $('row-rmse').hidden = isClass;
   $('row-r2').hidden = isClass;
+  $('confusion-block').hidden = !isClass;
   ui.resultNote.textContent = `${r.trainRows} training rows, ${r.testRows} test rows, ${r.parameters} parameters, ` +
     `${r.seconds.toFixed(1)} s${r.stoppedEarly ? ', stopped early' : ''}.`;
   renderConfusion(ui.confusion, r.confusion, m.classes);
@@ -249,7 +251,7 @@ async function train(): Promise<void> {
   }
   clearError();
   clearResults();
-  chart.reset();
+  chart.reset(info.task === 'classification');
   ui.progress.max = options.epochs;
   ui.progress.value = 0;
   setState('training', `Training on ${current.name}…`);
