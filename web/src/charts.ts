@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { EpochLogs, ExpertMap, ExpertUsage } from './protocol';
 
+/** Minimum pause between redraws; it grows to 10x the last redraw's cost so drawing stays under ~10% of the main thread. */
 const RENDER_MS = 100;
 
 /** Distinct colours for experts (regions and bars). */
@@ -30,6 +31,7 @@ export class LossChart {
   private frame = 0;
   private timer = 0;
   private lastRender = 0;
+  private renderCost = 0;
 
   constructor(private host: HTMLElement) {
     this.plot = this.create(true);
@@ -83,7 +85,7 @@ export class LossChart {
     this.render();
   }
 
-  /** Adds one epoch; redraws at most every RENDER_MS, on an animation frame. */
+  /** Adds one epoch; redraws later on an animation frame (see RENDER_MS). */
   push(epoch: number, logs: EpochLogs): void {
     this.data[0].push(epoch);
     this.data[1].push(num(logs.loss));
@@ -91,7 +93,7 @@ export class LossChart {
     this.data[3].push(num(logs.accuracy));
     this.data[4].push(num(logs.val_accuracy));
     if (this.frame || this.timer) return;
-    const wait = Math.max(0, this.lastRender + RENDER_MS - performance.now());
+    const wait = Math.max(0, this.lastRender + Math.max(RENDER_MS, 10 * this.renderCost) - performance.now());
     this.timer = window.setTimeout(() => {
       this.timer = 0;
       this.frame = requestAnimationFrame(() => this.render());
@@ -106,8 +108,10 @@ export class LossChart {
     if (this.frame) cancelAnimationFrame(this.frame);
     if (this.timer) window.clearTimeout(this.timer);
     this.frame = this.timer = 0;
-    this.lastRender = performance.now();
+    const t0 = performance.now();
     this.plot.setData(this.view());
+    this.lastRender = performance.now();
+    this.renderCost = this.lastRender - t0;
     this.host.dataset.points = String(this.data[0].length);
   }
 }

@@ -9,6 +9,7 @@ type Model = Awaited<ReturnType<typeof loadModel>>;
 type Data = ReturnType<typeof Dataset.fromCSV>;
 
 const MAP_GRID = 64;
+const MAP_SEARCH = 8;
 const EPOCH_POST_MS = 50;
 let model: Model | null = null;
 let modelInfo: ModelInfo | null = null;
@@ -98,7 +99,32 @@ function expertUsage(m: Model, test: Data, numClasses: number): ExpertUsage {
   return { overall, perClass };
 }
 
-function expertMap(m: Model, fx: number, fy: number): ExpertMap {
+/**
+ * The feature pair (among the first MAP_SEARCH features) over which the gate's favourite expert
+ * changes the most on a coarse grid: most experts winning somewhere, then the most even split.
+ */
+function tellingPair(m: Model): [number, number] {
+  const d = Math.min(trainData!.numFeatures, MAP_SEARCH);
+  let best: [number, number] = [0, 1];
+  let bestScore = -1;
+  for (let a = 0; a < d; a++) {
+    for (let b = a + 1; b < d; b++) {
+      const map = expertMap(m, a, b, 16);
+      const counts = new Map<number, number>();
+      for (const w of map.winner) counts.set(w, (counts.get(w) ?? 0) + 1);
+      let entropy = 0;
+      for (const c of counts.values()) entropy -= (c / map.winner.length) * Math.log(c / map.winner.length);
+      const score = counts.size + entropy / (Math.log(map.experts) + 1);
+      if (score > bestScore + 1e-9) {
+        bestScore = score;
+        best = [a, b];
+      }
+    }
+  }
+  return best;
+}
+
+function expertMap(m: Model, fx: number, fy: number, grid = MAP_GRID): ExpertMap {
   const tr = trainData!;
   const te = testData!;
   const d = tr.numFeatures;
@@ -116,7 +142,6 @@ function expertMap(m: Model, fx: number, fy: number): ExpertMap {
   const pad = (k: number) => Math.max(1e-3, (hi[k] - lo[k]) * 0.05);
   const xRange: [number, number] = [lo[0] - pad(0), hi[0] + pad(0)];
   const yRange: [number, number] = [lo[1] - pad(1), hi[1] + pad(1)];
-  const grid = MAP_GRID;
   const x = new Float32Array(grid * grid * d); // (G*G, D)
   for (let r = 0; r < grid; r++) {
     for (let c = 0; c < grid; c++) {
@@ -204,7 +229,8 @@ async function train(id: number, csv: ArrayBuffer, target: string | null, task: 
     testData = te;
     modelInfo = describeModel(next, info.task, info.classes, info.featureNames);
     const usage = expertUsage(next, te, numClasses);
-    const map = info.numFeatures >= 2 ? expertMap(next, 0, 1) : null;
+    const pair = info.numFeatures >= 2 ? tellingPair(next) : null;
+    const map = pair ? expertMap(next, pair[0], pair[1]) : null;
     const result: TrainResult = {
       metrics, confusion, usage, map,
       parameters: modelInfo.parameters,
