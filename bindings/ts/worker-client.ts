@@ -140,19 +140,30 @@ export class Trainer {
     const wire: WireFitOptions = { ...rest, wantBatchEnd: typeof onBatchEnd === 'function' };
     if (validationData !== undefined) wire.validationData = this.#wire(validationData);
     await onTrainBegin?.();
-    const call = this.#call({ type: 'fit', data: this.#wire(data), options: wire }, {
-      onEpoch: (e, logs) => { void onEpochEnd?.(e, logs); },
-      onBatch: (b, logs) => { void onBatchEnd?.(b, logs); },
-    });
+    // A callback that throws (or rejects) stops the fit in the worker; fit then rejects with that error.
+    let callbackError: { error: unknown } | null = null;
+    const stop = (error: unknown) => { if (!callbackError) { callbackError = { error }; onAbort(); } };
+    const safe = <A extends unknown[]>(fn: ((...a: A) => void | Promise<void>) | undefined) => (...a: A) => {
+      try {
+        const r = fn?.(...a);
+        if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).catch(stop);
+      } catch (e) { stop(e); }
+    };
+    const call = this.#call({ type: 'fit', data: this.#wire(data), options: wire }, { onEpoch: safe(onEpochEnd), onBatch: safe(onBatchEnd) });
     const onAbort = () => { if (!this.#dead) this.#channel!.post({ id: this.#nextId++, type: 'abort', target: call.id }); };
     signal?.addEventListener('abort', onAbort, { once: true });
+    let history: History;
     try {
-      const history = await call as History;
-      await onTrainEnd?.(Object.fromEntries(Object.entries(history).filter(([k]) => k !== 'epoch').map(([k, v]) => [k, v![v!.length - 1]])));
-      return history;
+      history = await call as History;
+    } catch (e) {
+      if (callbackError) throw (callbackError as { error: unknown }).error;
+      throw e;
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
+    if (callbackError) throw (callbackError as { error: unknown }).error;
+    await onTrainEnd?.(Object.fromEntries(Object.entries(history).filter(([k]) => k !== 'epoch').map(([k, v]) => [k, v![v!.length - 1]])));
+    return history;
   }
 
   #wire(data: Data): WireData {

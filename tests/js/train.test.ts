@@ -139,6 +139,19 @@ describe('abort', () => {
     await expect(model.fit(train, { signal: already.signal })).rejects.toThrow(AbortError);
     model.dispose();
   });
+  it('a throwing callback ends the fit with its error; the model can fit again', async () => {
+    const model = MoE.forDataset(train, { experts: 2 });
+    const boom = new Error('callback failed');
+    await expect(model.fit(train, { epochs: 100, onEpochEnd: () => { throw boom; } })).rejects.toBe(boom);
+    expect((await model.fit(train, { epochs: 1 })).epoch).toEqual([0]);
+    model.dispose();
+  });
+  it('dispose during fit rejects the fit and frees the model', async () => {
+    const model = MoE.forDataset(train, { experts: 2 });
+    const p = model.fit(train, { epochs: 1000, onEpochEnd: (e) => { if (e === 1) model.dispose(); } });
+    await expect(p).rejects.toThrow('model has been disposed');
+    expect(() => model.predict(test)).toThrow('model has been disposed');
+  });
   it('a second concurrent fit is refused', async () => {
     const model = MoE.forDataset(train, { experts: 2 });
     const first = model.fit(train, { epochs: 3 });

@@ -50,6 +50,14 @@ describe('worker trainer', () => {
     await t.dispose();
   }, 60_000);
 
+  it('a throwing callback stops the fit and rejects with its error', async () => {
+    const t = await createTrainer({ inputDim: 4, outputDim: 3, experts: 2 });
+    const boom = new Error('callback failed');
+    await expect(t.fit(train, { epochs: 100_000, onEpochEnd: (e) => { if (e === 1) throw boom; } })).rejects.toBe(boom);
+    expect((await t.predict(test)).length).toBe(test.numRows * 3);
+    await t.dispose();
+  }, 60_000);
+
   it('validation errors from the worker arrive as MoEError', async () => {
     await expect(createTrainer({ inputDim: 4, outputDim: 3, experts: 0 })).rejects.toThrow('experts must be an integer in [1, 1024], got 0');
     const t = await createTrainer({ inputDim: 4, outputDim: 3 });
