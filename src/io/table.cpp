@@ -247,6 +247,7 @@ Status TableBuilder::finish() {
   if (trailing_extra_ > 0)
     warnings.push_back(std::to_string(trailing_extra_) + " row(s) end with extra empty fields (trailing delimiters); "
                        "the empty fields were ignored");
+  if (target >= 0) columns[size_t(target)].missing = missing_target_;  // reported, never stored
   if (missing_target_ > 0 && target >= 0)
     warnings.push_back(std::to_string(missing_target_) + " row(s) with a missing value in the target column " +
                        quote_short(columns[size_t(target)].name) + " were excluded (first at line " +

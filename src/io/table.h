@@ -28,7 +28,7 @@ struct RawColumn {
   std::deque<std::string> dict;                          // id -> text, first-seen order
   std::unordered_map<std::string_view, int32_t> index;   // text -> id (views into dict)
   bool dict_overflow = false;
-  int64_t missing = 0;         // empty cells and missing tokens
+  int64_t missing = 0;         // empty cells and missing tokens (target: rows excluded for it)
   int64_t nonfinite = 0;       // inf / overflow cells (also counted in missing)
   int64_t first_nonfinite_line = 0;
   std::string first_nonfinite;

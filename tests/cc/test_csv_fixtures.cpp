@@ -152,6 +152,8 @@ TEST(CsvFixtures, MissingValues) {
   EXPECT_EQ(ds.columns[0].missing, 2);
   EXPECT_EQ(ds.columns[1].missing, 3);
   EXPECT_EQ(ds.columns[2].missing, 2);
+  EXPECT_EQ(ds.columns[3].missing, 1);
+  EXPECT_EQ(ds.columns[3].kind, ColumnKind::Target);
   EXPECT_TRUE(has_warning(ds, "1 row(s) with a missing value in the target column 'label' were excluded (first at line 8)"));
   EXPECT_EQ(ds.classes, (std::vector<std::string>{"1", "0"}));
 }
