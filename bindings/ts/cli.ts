@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The moe-wasm command line: train a model on a CSV, predict a CSV, evaluate a CSV. Progress on
+// The moe-wasm command line: train a model on a CSV, predict or evaluate a CSV, export ONNX. Progress on
 // stderr, results on stdout, exit code 1 on bad input (2 on bad usage). Node only.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { init, Dataset, MoE, loadModel, MoEError, type Logs } from './index.js';
@@ -8,7 +8,8 @@ const USAGE = `usage:
   moe-wasm train <data.csv> [--target COL] [--epochs 10] [--batch-size 32] [--experts 5]
                  [--validation 0.1] [--seed 42] [--out model.moe] [--no-simd]
   moe-wasm predict <model.moe> <data.csv>     predictions as CSV on stdout
-  moe-wasm evaluate <model.moe> <data.csv>    metrics as JSON on stdout`;
+  moe-wasm evaluate <model.moe> <data.csv>    metrics as JSON on stdout
+  moe-wasm export <model.moe> <model.onnx>    the model as ONNX (input 'features', encoded)`;
 
 class UsageError extends Error {}
 
@@ -147,6 +148,20 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(JSON.stringify(model.evaluate(ds)) + '\n');
       });
       return 0;
+    case 'export': {
+      const [modelFile, onnxFile] = p.positional;
+      if (!modelFile || !onnxFile) throw new UsageError('export needs a model file and an output .onnx file');
+      await init(p.flags.has('no-simd') ? { simd: false } : {});
+      const model = await loadModel(readFile(modelFile, 'model file'));
+      try {
+        const bytes = model.toONNX();
+        writeFileSync(onnxFile, bytes);
+        process.stderr.write(`wrote ${onnxFile} (${bytes.length} bytes)\n`);
+      } finally {
+        model.dispose();
+      }
+      return 0;
+    }
     default:
       throw new UsageError(`unknown command '${command}'`);
   }

@@ -3,6 +3,7 @@
 import { AbortError, MoEError, check } from './errors.js';
 import { Dataset, checkFeatures, checkLabels, type Schema } from './dataset.js';
 import { current, guard, type LoadedModule, type RawModel } from './module-loader.js';
+import { buildOnnx, type OnnxTensor } from './onnx-export.js';
 import { fromRawConfig, int, num, toRawConfig, type MoEOptions, type RawConfig } from './options.js';
 
 export type Logs = Record<string, number>;
@@ -57,6 +58,7 @@ export class MoE {
   #schema: Schema | null = null;
   #fitting = false;
   #disposeAfterFit = false;
+  #trained = false; // set by a fit that finished an epoch, or by loadModel
 
   constructor(options: MoEOptions) {
     if (adopting) {
@@ -65,6 +67,7 @@ export class MoE {
       adopting = null;
       this.#module = module; this.#raw = handle; this.#schema = schema;
       this.#config = handle.config() as unknown as RawConfig;
+      this.#trained = true;
       return;
     }
     const config = toRawConfig(options);
@@ -231,6 +234,7 @@ export class MoE {
           history.epoch.push(epoch);
           for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
           lastLogs = logs;
+          this.#trained = true;
           await options.onEpochEnd?.(epoch, logs);
         }
         if (r.done) break;
@@ -309,10 +313,29 @@ export class MoE {
     return check(handle.save(this.#schema ? JSON.stringify(this.#schema) : ''), 'save').data;
   }
 
-  /** ONNX export is not part of this build yet. */
+  /**
+   * The model as ONNX bytes (IR 7, opset 13): input 'features' [N, inputDim] (encoded as
+   * Dataset.features), output 'probabilities' [N, C] or 'values' [N, C]; metadata holds the schema
+   * ('moe-wasm.schema'), class labels ('moe-wasm.classes') and the options ('moe-wasm.options').
+   */
   toONNX(): Uint8Array {
     this.#handle();
-    throw new MoEError('toONNX is not implemented yet', 'Internal');
+    if (!this.#trained) throw new MoEError('toONNX: the model has not been trained yet (call fit() or loadModel() first)');
+    const c = this.#config;
+    const tensors = new Map<string, OnnxTensor>();
+    for (const t of this._tensors()) tensors.set(t.name, { rows: t.rows, cols: t.cols, data: t.data });
+    const metadata: Record<string, string> = { 'moe-wasm.options': JSON.stringify(this.options) };
+    if (this.#schema) {
+      metadata['moe-wasm.schema'] = JSON.stringify(this.#schema);
+      const classes = (this.#schema as { classes?: unknown }).classes;
+      if (Array.isArray(classes)) metadata['moe-wasm.classes'] = JSON.stringify(classes);
+    }
+    return buildOnnx({
+      task: c.task, inputDim: c.input_dim, outputDim: c.output_dim, experts: c.experts,
+      expertHidden: c.expert_hidden, gateHidden: c.gate_hidden, activation: c.activation,
+      gating: c.gating === 'topk' ? { type: 'topk', k: c.k } : { type: 'softmax' },
+      tensors, metadata, producerVersion: this.#module.raw.version(),
+    });
   }
 
   /** Frees the wasm memory. Idempotent; any later use throws MoEError. During fit, the fit rejects. */
