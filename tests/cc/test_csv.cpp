@@ -299,6 +299,23 @@ TEST(CsvEncoding, Utf8SplitAcrossChunksIsNotFallback) {
   }
 }
 
+TEST(CsvStream, ProgressCountsBytesAndRowsWhileFeeding) {
+  std::string text = "x,y\n";
+  for (int i = 0; i < 100000; ++i) text += std::to_string(i % 97) + "," + (i % 2 ? "a" : "b") + "\n";
+  moe::CsvStream st{CsvOptions()};
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(text.data());
+  size_t half = text.size() / 2;
+  ASSERT_TRUE(st.feed(p, half).is_ok());
+  EXPECT_EQ(st.bytes_read(), half);
+  EXPECT_GT(st.rows_read(), 20000);  // rows are parsed as they arrive (after a 64 KiB prelude)
+  EXPECT_LT(st.rows_read(), 100000);
+  ASSERT_TRUE(st.feed(p + half, text.size() - half).is_ok());
+  Dataset ds;
+  ASSERT_TRUE(st.finish(&ds).is_ok());
+  EXPECT_EQ(st.rows_read(), 100000);
+  EXPECT_EQ(ds.rows, 100000);
+}
+
 TEST(CsvHeader, FirstRowOfNumbersIsData) {
   Dataset ds;
   ASSERT_TRUE(read("1,2,0\n3,4,1\n5,6,0\n", &ds).is_ok());
