@@ -1,6 +1,7 @@
 // Keeping a model: download it, load it back in a fresh page, and get byte-identical predictions.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import * as ort from 'onnxruntime-web';
 import { SITE_DIR, byId, expect, readDownload, setEpochs, test, trainToDone, waitReady } from './fixtures';
 
 test('a downloaded model, loaded again, predicts exactly the same', async ({ page, site }) => {
@@ -17,6 +18,11 @@ test('a downloaded model, loaded again, predicts exactly the same', async ({ pag
   expect(lines).toHaveLength(345);
   const modelBytes = await readDownload(page, 'download-model');
   expect(modelBytes.length).toBeGreaterThan(100);
+  // The ONNX export of the same model opens in ONNX Runtime with the documented names.
+  const onnx = await readDownload(page, 'download-onnx');
+  const session = await ort.InferenceSession.create(new Uint8Array(onnx));
+  expect(session.inputNames).toEqual(['features']);
+  expect(session.outputNames).toEqual(['probabilities']);
 
   // A fresh page (new worker, nothing in memory): load the model and predict on the same sample.
   await page.reload();

@@ -38,6 +38,7 @@ const ui = {
   map: $<HTMLCanvasElement>('expert-map'),
   mapLegend: $('map-legend'),
   downloadModel: $<HTMLButtonElement>('download-model'),
+  downloadOnnx: $<HTMLButtonElement>('download-onnx'),
   loadModel: $<HTMLInputElement>('load-model-input'),
   downloadPredictions: $<HTMLButtonElement>('download-predictions'),
   modelInfo: $('model-info'),
@@ -59,6 +60,7 @@ function setState(s: State, text: string): void {
   ui.train.disabled = busy || !engineReady || !info;
   ui.cancel.disabled = !busy;
   ui.downloadModel.disabled = busy || !model;
+  ui.downloadOnnx.disabled = busy || !model;
   ui.downloadPredictions.disabled = busy || !model || !current;
   ui.loadModel.disabled = busy;
 }
@@ -359,6 +361,11 @@ function wire(): void {
     void guarded('Cannot save the model', async () => {
       const r = await client.call({ type: 'save' });
       if (r.type === 'saved') download('model.moe', r.bytes, 'application/octet-stream');
+    }));
+  ui.downloadOnnx.addEventListener('click', () =>
+    void guarded('Cannot export ONNX', async () => {
+      const r = await client.call({ type: 'onnx' });
+      if (r.type === 'onnx') download('model.onnx', r.bytes, 'application/octet-stream');
     }));
   ui.downloadPredictions.addEventListener('click', () =>
     void guarded('Cannot predict', async () => {

@@ -101,6 +101,7 @@ export type ToWorker =
   | { id: number; type: 'map'; fx: number; fy: number }
   | { id: number; type: 'predict'; csv: ArrayBuffer }
   | { id: number; type: 'save' }
+  | { id: number; type: 'onnx' }
   | { id: number; type: 'load'; bytes: ArrayBuffer };
 
 export type FromWorker =
@@ -112,5 +113,6 @@ export type FromWorker =
   | { id: number; type: 'map'; map: ExpertMap }
   | { id: number; type: 'predictions'; csv: string; rows: number }
   | { id: number; type: 'saved'; bytes: ArrayBuffer }
+  | { id: number; type: 'onnx'; bytes: ArrayBuffer }
   | { id: number; type: 'loaded'; model: ModelInfo }
   | { id: number; type: 'error'; message: string };

@@ -318,6 +318,12 @@ async function handle(msg: ToWorker): Promise<void> {
       post({ id, type: 'saved', bytes }, [bytes]);
       return;
     }
+    case 'onnx': {
+      if (!model) throw new Error('Train or load a model first.');
+      const bytes = model.toONNX().slice().buffer as ArrayBuffer;
+      post({ id, type: 'onnx', bytes }, [bytes]);
+      return;
+    }
     case 'load': {
       const next = await loadModel(new Uint8Array(msg.bytes));
       const task = (next.schema as { task?: Task } | undefined)?.task ?? (next.summary() as { task?: Task }).task ?? 'classification';
