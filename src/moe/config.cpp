@@ -10,7 +10,7 @@ namespace {
 
 constexpr int kMaxDim = 1 << 20;       // input_dim, output_dim, hidden widths
 constexpr int kMaxExperts = 1024;
-constexpr double kMaxParams = 1.0e9;   // params + grads + Adam m/v must fit a 32-bit wasm heap
+constexpr double kMaxParams = 1.0e8;   // params + grads + Adam m/v (16 bytes each) must fit a wasm heap
 
 Status bad_int(const std::string& field, long lo, long hi, long got) {
   return Status::invalid("config." + field + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
@@ -83,7 +83,7 @@ Status validate(const ModelConfig& c) {
     params += (c.gate_hidden.empty() ? c.input_dim : c.gate_hidden.back()) * (double)c.experts + c.experts;
   if (params > kMaxParams)
     return Status::out_of_range("the model would have " + std::to_string((long long)params) +
-                                " parameters; at most 1e9 are supported (reduce experts or hidden widths)");
+                                " parameters; at most 100000000 are supported (reduce experts or hidden widths)");
   return Status::ok();
 }
 

@@ -81,6 +81,26 @@ TEST_P(GradDense, WeightsBiasAndInput) {
 
 INSTANTIATE_TEST_SUITE_P(GradActs, GradDense, ::testing::Values(Act::Identity, Act::Relu, Act::Tanh, Act::Gelu));
 
+// Activation backward alone: loss = sum(act(z) ⊙ R) over z with values near every region.
+TEST(GradActivation, ReluTanhGelu) {
+  for (Act act : {Act::Relu, Act::Tanh, Act::Gelu}) {
+    Rng rng(12);
+    const int M = 3, N = 7;
+    std::vector<float> z = randn(M * N, &rng, 2.0f), R = randn(M * N, &rng), y(M * N), dz(M * N);
+    auto loss = [&] {
+      y = z;
+      kernels::f32_bias_act(M, N, y.data(), nullptr, act, nullptr);
+      return dot(y.data(), R.data(), y.size());
+    };
+    kernels::f32_act_backward(M, N, R.data(), z.data(), act, dz.data());
+    test::GradCheckOptions o;
+    o.kink_tolerance = 0.02;  // ReLU at 0
+    auto r = gradcheck(loss, {{"z", z.data(), dz.data(), dz.size()}}, o);
+    EXPECT_LT(r.worst, kTol) << r.summary();
+    EXPECT_GE(r.checked, M * N - 2) << r.summary();
+  }
+}
+
 TEST(GradCheck, CatchesWrongGradients) {
   DenseCase c(Act::Tanh);
   std::vector<float> dx(c.B * c.IN), dw(c.IN * c.OUT, 0.0f), db(c.OUT, 0.0f), dy = c.R;

@@ -69,7 +69,8 @@ double total_loss(const LossStats& s) { return (s.data_loss_sum + s.aux_loss_sum
 // Checks d(total loss)/d(params) of forward_backward with a fixed noise draw (when noise).
 // corrupt (optional) edits the analytic gradient first, to prove the check can fail.
 test::GradCheckResult check_model(Model* m, const Batch& b, bool noise,
-                                  const std::function<void(std::vector<float>*)>& corrupt = {}) {
+                                  const std::function<void(std::vector<float>*)>& corrupt = {},
+                                  test::GradCheckOptions o = test::GradCheckOptions()) {
   Rng rng(kNoiseSeed);
   LossStats st;
   EXPECT_TRUE(m->forward_backward(b, noise ? &rng : nullptr, &st).is_ok());
@@ -89,11 +90,18 @@ test::GradCheckResult check_model(Model* m, const Batch& b, bool noise,
   std::vector<GradTarget> targets;
   for (const TensorView& t : m->tensors())
     targets.push_back({t.name, m->params() + t.offset, g.data() + t.offset, (std::size_t)t.rows * t.cols});
-  test::GradCheckOptions o;
   o.max_elements = 400;
   test::GradCheckResult res = gradcheck(loss, targets, o);
   std::printf("%s\n", res.summary().c_str());
   return res;
+}
+
+// Gives the noise layer non-zero weights so the noise scale varies per row and expert.
+void randomise_noise(Model* m) {
+  Rng rng(3);
+  for (const TensorView& t : m->tensors())
+    if (t.name.rfind("gate.noise.", 0) == 0)
+      for (int i = 0; i < t.rows * t.cols; i++) m->params()[t.offset + i] = rng.uniform(-0.5f, 0.5f);
 }
 
 constexpr double kTol = 5e-3;  // observed worst ~1e-3; a wrong sign gives ~2
@@ -108,6 +116,25 @@ TEST(ModelGrad, SoftmaxClassification) {
   EXPECT_EQ(r.checked, (int)m->num_params()) << r.summary();
 }
 
+// The seed's activation: ReLU kinks crossed by a step are detected by the checker and skipped.
+TEST(ModelGrad, ReluClassificationSkipsKinks) {
+  for (GatingType g : {GatingType::Softmax, GatingType::TopK}) {
+    ModelConfig c = small_config(Task::Classification, g, 2, true);
+    c.activation = Activation::Relu;
+    c.expert_hidden = {6, 5};
+    c.load_balance = 0.3f;
+    auto m = make_model(c);
+    randomise_noise(m.get());
+    Data d(c, 8);
+    test::GradCheckOptions o;
+    o.step = 1e-2;
+    o.kink_tolerance = 2e-3;
+    auto r = check_model(m.get(), d.batch, true, {}, o);
+    EXPECT_LT(r.worst, kTol) << r.summary();
+    EXPECT_GT(r.checked, 250) << r.summary();
+  }
+}
+
 TEST(ModelGrad, SoftmaxRegressionGelu) {
   ModelConfig c = small_config(Task::Regression, GatingType::Softmax);
   c.activation = Activation::Gelu;
@@ -116,14 +143,6 @@ TEST(ModelGrad, SoftmaxRegressionGelu) {
   Data d(c, 6);
   auto r = check_model(m.get(), d.batch, false);
   EXPECT_LT(r.worst, kTol) << r.summary();
-}
-
-// Gives the noise layer non-zero weights so the noise scale varies per row and expert.
-void randomise_noise(Model* m) {
-  Rng rng(3);
-  for (const TensorView& t : m->tensors())
-    if (t.name.rfind("gate.noise.", 0) == 0)
-      for (int i = 0; i < t.rows * t.cols; i++) m->params()[t.offset + i] = rng.uniform(-0.5f, 0.5f);
 }
 
 TEST(ModelGrad, TopKNoiseAuxClassification) {
