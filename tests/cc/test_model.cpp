@@ -199,6 +199,43 @@ TEST(ModelGrad, TopKRegression) {
   EXPECT_LT(r.worst, kTol) << r.summary();
 }
 
+TEST(ModelGrad, LinearExpertsAndGate) {
+  ModelConfig c = small_config(Task::Regression, GatingType::TopK, 3, true);
+  c.expert_hidden = {};
+  c.gate_hidden = {};
+  c.z_loss = 0.1f;
+  auto m = make_model(c);
+  randomise_noise(m.get());
+  Data d(c, 7);
+  auto r = check_model(m.get(), d.batch, true);
+  EXPECT_LT(r.worst, kTol) << r.summary();
+}
+
+TEST(ModelInvariant, NoiseOnlyWhenTrainingWithAnRng) {
+  ModelConfig c = small_config(Task::Classification, GatingType::TopK, 2, true);
+  auto m = make_model(c);
+  randomise_noise(m.get());
+  Data d(c, 16);
+  LossStats clean1, clean2, noisy, eval;
+  ASSERT_TRUE(m->forward_backward(d.batch, nullptr, &clean1).is_ok());
+  std::vector<float> g(m->grads(), m->grads() + m->num_params());
+  ASSERT_TRUE(m->evaluate(d.batch, &eval).is_ok());
+  ASSERT_TRUE(m->forward_backward(d.batch, nullptr, &clean2).is_ok());
+  EXPECT_EQ(clean1.data_loss_sum, eval.data_loss_sum);  // evaluate = forward without noise
+  EXPECT_EQ(0, std::memcmp(g.data(), m->grads(), sizeof(float) * g.size()));
+  Rng rng(4);
+  ASSERT_TRUE(m->forward_backward(d.batch, &rng, &noisy).is_ok());
+  EXPECT_NE(clean1.data_loss_sum, noisy.data_loss_sum);
+  // Without noise, gate noise weights get no gradient; with noise they do.
+  for (const TensorView& t : m->tensors())
+    if (t.name == "gate.noise.b") {
+      float a = 0;
+      for (int i = 0; i < t.cols; i++) a += std::fabs(m->grads()[t.offset + i]) + std::fabs(g[t.offset + i]) * 1e6f;
+      EXPECT_GT(a, 0.0f);
+      for (int i = 0; i < t.cols; i++) EXPECT_EQ(g[t.offset + i], 0.0f);
+    }
+}
+
 // Copies expert 0's slice of the buffer over every other expert (experts are laid out first).
 void copy_expert0(Model* m, int experts) {
   const auto& t = m->tensors();
@@ -249,7 +286,7 @@ TEST(ModelInvariant, TopKWithKEqualsEIsSoftmaxGate) {
     ASSERT_TRUE(a->forward_backward(d.batch, &ra, &sa).is_ok());
     ASSERT_TRUE(b->forward_backward(d.batch, &rb, &sb).is_ok());
     EXPECT_NEAR(sa.data_loss_sum, sb.data_loss_sum, 1e-5 * std::fabs(sa.data_loss_sum));
-    EXPECT_NEAR(sa.aux_loss_sum, sb.aux_loss_sum, 1e-6);  // z-loss only: load balance needs alpha > 0 ...
+    EXPECT_NEAR(sa.aux_loss_sum, sb.aux_loss_sum, 1e-6);  // z-loss (load_balance is 0: softmax gating has none)
     float worst = 0, scale = 0;
     for (std::size_t i = 0; i < a->num_params(); i++) {
       worst = std::max(worst, std::fabs(a->grads()[i] - b->grads()[i]));
