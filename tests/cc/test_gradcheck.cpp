@@ -3,7 +3,9 @@
 // and proof that the checker catches a wrong gradient. Whole-model checks are in test_model.cpp.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 #include "core/dense.h"

@@ -3,6 +3,7 @@
 // top-k, determinism, log-space stability, input validation).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
