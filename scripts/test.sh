@@ -1,8 +1,30 @@
 #!/usr/bin/env bash
-# npm test: set everything up, then run every test layer in order (native, package, browser).
+# npm test: set everything up, then run every test layer in order: the native C++ suite, the same
+# suite under ASan+UBSan, bounded fuzz runs of the CSV reader and the model loader, the package
+# (Vitest, real wasm) and the demo site (Playwright, Debian's Chromium).
+# MOE_FUZZ_SECONDS (default 45) sets each fuzz run's length; 0 skips fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh
-bash scripts/test-native.sh
-if [ -f scripts/test-js.sh ]; then bash scripts/test-js.sh; fi
-if [ -f scripts/test-browser.sh ]; then bash scripts/test-browser.sh; fi
+started=$SECONDS
+stage() { printf '\n=== %s (%ds elapsed) ===\n' "$1" $((SECONDS - started)); }
+stage bootstrap;       bash scripts/bootstrap.sh
+stage "native suite";  bash scripts/test-native.sh
+stage "sanitizers";    bash scripts/test-sanitize.sh
+fuzz_seconds="${MOE_FUZZ_SECONDS:-45}"
+fuzz() {
+  local log="build/fuzz-$1.log"
+  mkdir -p build
+  if ! bash scripts/fuzz.sh "$1" "$fuzz_seconds" >"$log" 2>&1; then
+    tail -n 60 "$log" >&2
+    echo "fuzz $1: failed (inputs that crashed are in build/fuzz/$1-*)" >&2
+    exit 1
+  fi
+  grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)' "$log" | sed "s/^/fuzz $1 /"
+}
+if [ "$fuzz_seconds" != 0 ]; then
+  stage "fuzz csv";   fuzz csv
+  stage "fuzz model"; fuzz model
+fi
+stage "package";       bash scripts/test-js.sh
+stage "browser";       bash scripts/test-browser.sh
+stage "done"

@@ -1,6 +1,6 @@
 // libFuzzer target for the CSV reader: the bytes go through read_csv whole and through CsvStream in
 // chunks whose sizes come from the input, and the two must agree; the schema JSON produced must
-// parse back and re-apply. Built by scripts/fuzz-csv.sh (clang-14, ASan + UBSan), not by CMake.
+// parse back and re-apply. Built by scripts/fuzz.sh csv (clang-14, ASan + UBSan), not by CMake.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
