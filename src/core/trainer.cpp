@@ -282,16 +282,16 @@ Status Trainer::run(int max_batches, ChunkResult* out) {
     else b.values = s.vb.data();
 
     LossStats st;
-    const std::string at = where(s.epoch, s.opt.epochs, s.batch, s.batches);
+    auto at = [&s] { return where(s.epoch, s.opt.epochs, s.batch, s.batches); };  // only built on error
     Status fb = s.model->forward_backward(b, &s.noise_rng, &st);
     if (!fb.is_ok()) {
       s.finished = true;
-      return Status(fb.code(), "training failed at " + at + ": " + fb.message());
+      return Status(fb.code(), "training failed at " + at() + ": " + fb.message());
     }
     const double batch_loss = (st.data_loss_sum + st.aux_loss_sum) / rows;
     if (!std::isfinite(batch_loss)) {
       s.finished = true;
-      return Status::numerical("training diverged at " + at + ": the loss is " +
+      return Status::numerical("training diverged at " + at() + ": the loss is " +
                                (std::isnan(batch_loss) ? std::string("NaN") : std::string("infinite")) +
                                " (try a lower learning rate); the model keeps its last finite weights");
     }
@@ -299,13 +299,13 @@ Status Trainer::run(int max_batches, ChunkResult* out) {
     Status os = s.optimizer.step(s.model->params(), s.model->grads());
     if (!os.is_ok()) {
       s.finished = true;
-      return Status::numerical("training diverged at " + at + ": " + os.message() +
+      return Status::numerical("training diverged at " + at() + ": " + os.message() +
                                " (try a lower learning rate or clipNorm); the model keeps its last finite weights");
     }
     if (!all_finite(s.model->params(), P)) {
       std::memcpy(s.model->params(), s.last_good.data(), sizeof(float) * P);
       s.finished = true;
-      return Status::numerical("training diverged at " + at +
+      return Status::numerical("training diverged at " + at() +
                                ": the update made weights infinite (try a lower learning rate); the model keeps its last finite weights");
     }
     s.epoch_stats.add(st);

@@ -349,6 +349,22 @@ TEST(Trainer, DivergenceStopsWithClearErrorAndFiniteWeights) {
   ASSERT_TRUE(m->predict(d.x.data(), d.n, out.data()).is_ok());
 }
 
+TEST(Trainer, NonFiniteLossStopsBeforeTouchingWeights) {
+  // Finite but enormous features overflow the forward pass: the first batch's loss is not finite.
+  Synthetic d = make_regions(40, 65);
+  for (auto& x : d.x) x *= 3e38f;
+  auto m = make_model(small_config(Task::Classification, 2));
+  const std::vector<float> before = params_of(m.get());
+  FitOptions o;
+  o.epochs = 2;
+  o.batch_size = 8;
+  Status s = fit_all(m.get(), d.view(Task::Classification), nullptr, o, 3);
+  ASSERT_EQ(s.code(), StatusCode::NumericalError) << s.message();
+  EXPECT_NE(s.message().find("at epoch 1 of 2, batch 1 of 5"), std::string::npos) << s.message();
+  const std::vector<float> after = params_of(m.get());
+  EXPECT_EQ(0, std::memcmp(before.data(), after.data(), before.size() * sizeof(float)));
+}
+
 TEST(Trainer, BadInputsGiveClearErrors) {
   Synthetic d = make_regions(30, 70);
   auto m = make_model(small_config(Task::Classification, 2));
