@@ -124,6 +124,9 @@ TEST(Trainer, ChunkedTrainingEqualsOneShot) {
   const Synthetic d = make_regions(101, 2);  // 101 rows, batch 10: last batch has 1 row
   const Synthetic v = make_regions(40, 3);
   ModelConfig c = small_config(Task::Classification, 3);
+  c.gating.type = GatingType::TopK;  // noisy top-k: the noise stream must also carry across chunks
+  c.gating.k = 2;
+  c.gating.noise = true;
   FitOptions o;
   o.epochs = 4;
   o.batch_size = 10;
