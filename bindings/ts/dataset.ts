@@ -1,7 +1,7 @@
 // Dataset: encoded tabular data (features, labels, the fitted preprocessing schema) read from CSV by
 // the wasm core or built from arrays; split() runs here in TS. A Dataset holds no wasm memory.
-import { MoEError } from './errors.js';
-import { current, guard } from './module-loader.js';
+import { AbortError, MoEError } from './errors.js';
+import { current, guard, type RawDataset } from './module-loader.js';
 import { int, num, type Task } from './options.js';
 
 export type ColumnKind = 'numeric' | 'categorical' | 'target' | 'ignored';
@@ -18,6 +18,48 @@ export interface CsvOptions {
   task?: 'auto' | Task;
   /** Encode with an earlier dataset's schema (no refitting). */
   schema?: Schema | string | null;
+}
+
+// Checks CsvOptions and turns them into the snake_case object bindings.cpp reads.
+function rawCsvOptions(options: CsvOptions, what: string): Record<string, string | number> {
+  if (options === null || typeof options !== 'object') throw new MoEError(`${what}: options must be an object`);
+  const { target, delimiter = 'auto', header = 'auto', task = 'auto', schema } = options;
+  if (target !== undefined && typeof target !== 'string') int('target', target, 0);
+  if (typeof delimiter !== 'string' || (delimiter !== 'auto' && delimiter.length !== 1)) {
+    throw new MoEError(`delimiter must be 'auto' or a single character, got ${JSON.stringify(delimiter)}`);
+  }
+  if (header !== 'auto' && typeof header !== 'boolean') throw new MoEError(`header must be 'auto', true or false, got ${JSON.stringify(header)}`);
+  if (!['auto', 'classification', 'regression'].includes(task)) {
+    throw new MoEError(`task must be 'auto', 'classification' or 'regression', got ${JSON.stringify(task)}`);
+  }
+  return {
+    target: typeof target === 'string' ? target : '',
+    target_index: typeof target === 'number' ? target : -1,
+    delimiter, header: header === 'auto' ? 'auto' : header ? 'true' : 'false', task,
+    schema: schema == null ? '' : typeof schema === 'string' ? schema : JSON.stringify(schema),
+  };
+}
+
+// Byte chunks from a Blob, a ReadableStream or an async iterable.
+async function* chunks(source: Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (typeof Blob !== 'undefined' && source instanceof Blob) source = source.stream() as ReadableStream<Uint8Array>;
+  if (source && typeof (source as ReadableStream<Uint8Array>).getReader === 'function') {
+    const reader = (source as ReadableStream<Uint8Array>).getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  if (source && typeof (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+    yield* source as AsyncIterable<Uint8Array>;
+    return;
+  }
+  throw new MoEError('Dataset.fromStream: source must be a Blob, a ReadableStream or an async iterable of Uint8Array');
 }
 
 export interface ArraysOptions {
@@ -71,22 +113,39 @@ export class Dataset {
     else if (input instanceof Uint8Array) bytes = input;
     else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
     else throw new MoEError(`Dataset.fromCSV: input must be a string, Uint8Array or ArrayBuffer, got ${typeof input}`);
-    if (options === null || typeof options !== 'object') throw new MoEError('Dataset.fromCSV: options must be an object');
-    const { target, delimiter = 'auto', header = 'auto', task = 'auto', schema } = options;
-    if (target !== undefined && typeof target !== 'string') int('target', target, 0);
-    if (typeof delimiter !== 'string' || (delimiter !== 'auto' && delimiter.length !== 1)) {
-      throw new MoEError(`delimiter must be 'auto' or a single character, got ${JSON.stringify(delimiter)}`);
+    return Dataset.#fromRaw(raw.readCsv(bytes, rawCsvOptions(options, 'Dataset.fromCSV')));
+  }
+
+  /**
+   * Reads a CSV of any size in chunks (a Blob/File, a ReadableStream such as File.stream(), or an
+   * async iterable of bytes): only the encoded matrix is kept in memory, never the whole text.
+   * onProgress receives bytes and rows read so far; an AbortSignal cancels with AbortError.
+   */
+  static async fromStream(
+    source: Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+    options: CsvOptions & { onProgress?: (p: { bytes: number; rows: number }) => void; signal?: AbortSignal } = {},
+  ): Promise<Dataset> {
+    const module = current();
+    const { onProgress, signal, ...csv } = options ?? {};
+    if (onProgress !== undefined && typeof onProgress !== 'function') throw new MoEError('onProgress must be a function');
+    const size = typeof Blob !== 'undefined' && source instanceof Blob ? source.size : 0;
+    const reader = guard(module, new module.raw.CsvReader({ ...rawCsvOptions(csv, 'Dataset.fromStream'), expected_bytes: size }));
+    try {
+      for await (const chunk of chunks(source)) {
+        if (signal?.aborted) throw new AbortError('Dataset.fromStream was aborted');
+        if (!(chunk instanceof Uint8Array)) throw new MoEError('Dataset.fromStream: the stream must yield Uint8Array chunks');
+        const r = reader.feed(chunk);
+        if (r.code !== 0) throw new MoEError(r.message, 'ParseError');
+        onProgress?.({ bytes: reader.bytesRead(), rows: reader.rowsRead() });
+      }
+      if (signal?.aborted) throw new AbortError('Dataset.fromStream was aborted');
+      return Dataset.#fromRaw(reader.finish());
+    } finally {
+      reader.delete();
     }
-    if (header !== 'auto' && typeof header !== 'boolean') throw new MoEError(`header must be 'auto', true or false, got ${JSON.stringify(header)}`);
-    if (!['auto', 'classification', 'regression'].includes(task)) {
-      throw new MoEError(`task must be 'auto', 'classification' or 'regression', got ${JSON.stringify(task)}`);
-    }
-    const r = raw.readCsv(bytes, {
-      target: typeof target === 'string' ? target : '',
-      target_index: typeof target === 'number' ? target : -1,
-      delimiter, header: header === 'auto' ? 'auto' : header ? 'true' : 'false', task,
-      schema: schema == null ? '' : typeof schema === 'string' ? schema : JSON.stringify(schema),
-    });
+  }
+
+  static #fromRaw(r: RawDataset): Dataset {
     if (r.code !== 0) throw new MoEError(r.message, 'ParseError');
     return new Dataset({
       features: r.features, labels: r.labels, numRows: r.numRows, numFeatures: r.numFeatures, task: r.task,

@@ -50,8 +50,17 @@ export interface RawDataset extends RawStatus {
   schema: string;
 }
 
+export interface RawCsvReader {
+  feed(chunk: Uint8Array): RawStatus;
+  finish(): RawDataset;
+  bytesRead(): number;
+  rowsRead(): number;
+  delete(): void;
+}
+
 export interface RawModule {
   Model: new () => RawModel;
+  CsvReader: new (options: object) => RawCsvReader;
   readCsv(bytes: Uint8Array, options: object): RawDataset;
   version(): string;
   simd(): boolean;

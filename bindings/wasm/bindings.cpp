@@ -1,4 +1,4 @@
-// The Embind layer: a Model handle and readCsv over the C++ facade (moe/api.h, moe/dataset.h).
+// The Embind layer: a Model handle, readCsv and a chunked CsvReader over the C++ facade (moe/api.h, moe/dataset.h).
 // Errors cross as values ({ code, message }), never as exceptions; bulk data in as typed arrays
 // (copied into wasm memory), out as copies (typed_memory_view(...).slice()). No logic lives here.
 #include <emscripten/bind.h>
@@ -55,7 +55,7 @@ const char* kind_name(moe::ColumnKind k) {
 }
 
 // options: { target, target_index, delimiter ('auto' | one char), header ('auto'|'true'|'false'), task, schema }
-val read_csv(const val& bytes_js, const val& options) {
+moe::CsvOptions csv_options(const val& options) {
   moe::CsvOptions opt;
   opt.target = options["target"].as<std::string>();
   opt.target_index = options["target_index"].as<int>();
@@ -68,11 +68,14 @@ val read_csv(const val& bytes_js, const val& options) {
            : task == "regression"     ? moe::TaskOption::Regression
                                       : moe::TaskOption::Auto;
   opt.schema_json = options["schema"].as<std::string>();
+  if (options["expected_bytes"].isNumber()) opt.expected_bytes = options["expected_bytes"].as<double>();
+  return opt;
+}
 
-  std::vector<uint8_t> bytes = copy_in<uint8_t>(bytes_js);
-  moe::Dataset ds;
-  val out = status_val(moe::read_csv(bytes.data(), bytes.size(), opt, &ds));
-  if (out["code"].as<int>() != 0) return out;
+// { code, message } plus, when ok, every field of the dataset as fresh JS values.
+val dataset_val(const moe::Status& status, const moe::Dataset& ds) {
+  val out = status_val(status);
+  if (!status.is_ok()) return out;
   const size_t rows = static_cast<size_t>(ds.rows);
   out.set("numRows", static_cast<double>(ds.rows));
   out.set("numFeatures", ds.num_features);
@@ -97,6 +100,32 @@ val read_csv(const val& bytes_js, const val& options) {
   return out;
 }
 
+val read_csv(const val& bytes_js, const val& options) {
+  std::vector<uint8_t> bytes = copy_in<uint8_t>(bytes_js);
+  moe::Dataset ds;
+  const moe::Status s = moe::read_csv(bytes.data(), bytes.size(), csv_options(options), &ds);
+  return dataset_val(s, ds);
+}
+
+// A CSV read in chunks (File.stream()): only the parsed columns live in wasm memory, not the text.
+class CsvReaderHandle {
+ public:
+  explicit CsvReaderHandle(const val& options) : stream_(csv_options(options)) {}
+  val feed(const val& chunk) {
+    std::vector<uint8_t> bytes = copy_in<uint8_t>(chunk);
+    return status_val(stream_.feed(bytes.data(), bytes.size()));
+  }
+  val finish() {
+    moe::Dataset ds;
+    const moe::Status s = stream_.finish(&ds);
+    return dataset_val(s, ds);
+  }
+  double bytes_read() const { return static_cast<double>(stream_.bytes_read()); }
+  double rows_read() const { return static_cast<double>(stream_.rows_read()); }
+
+ private:
+  moe::CsvStream stream_;
+};
 
 // ---- model ----------------------------------------------------------------------------------
 
@@ -396,6 +425,12 @@ EMSCRIPTEN_BINDINGS(moe_wasm) {
       .function("endFit", &ModelHandle::end_fit)
       .function("expertUsage", &ModelHandle::expert_usage)
       .function("tensors", &ModelHandle::tensors);
+  emscripten::class_<CsvReaderHandle>("CsvReader")
+      .constructor<const val&>()
+      .function("feed", &CsvReaderHandle::feed)
+      .function("finish", &CsvReaderHandle::finish)
+      .function("bytesRead", &CsvReaderHandle::bytes_read)
+      .function("rowsRead", &CsvReaderHandle::rows_read);
   emscripten::function("readCsv", &read_csv);
   emscripten::function("version", &version);
   emscripten::function("simd", &simd);
