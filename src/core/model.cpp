@@ -43,6 +43,17 @@ Status check_matrix(const char* what, const float* m, long rows, int cols, long 
   return Status::ok();
 }
 
+// Outputs must be finite: weights that overflow float32 (a diverged or tampered model) must not
+// reach the caller as silent NaN.
+Status check_outputs(const char* what, const float* m, int rows, int cols, long row_base) {
+  const std::size_t n = (std::size_t)rows * cols;
+  for (std::size_t i = 0; i < n; i++)
+    if (!std::isfinite(m[i]))
+      return Status::numerical(std::string(what) + " for row " + std::to_string(row_base + (long)(i / cols)) + " is " +
+                               nonfinite_name(m[i]) + ": the model's weights overflow float32 arithmetic");
+  return Status::ok();
+}
+
 }  // namespace
 
 struct Model::Impl {
@@ -349,6 +360,7 @@ Status Model::predict(const float* x, long rows, float* out) {
   for (long r0 = 0; r0 < rows; r0 += s.cap) {
     const int n = (int)std::min<long>(s.cap, rows - r0);
     s.run(x + (std::size_t)r0 * s.D, n, nullptr, nullptr, nullptr, false, nullptr);
+    MOE_RETURN_IF_ERROR(check_outputs("predict: the output", s.mix.data(), n, s.C, r0));
     std::memcpy(out + (std::size_t)r0 * s.C, s.mix.data(), sizeof(float) * (std::size_t)n * s.C);
   }
   return Status::ok();
@@ -362,6 +374,7 @@ Status Model::gate(const float* x, long rows, float* out) {
   for (long r0 = 0; r0 < rows; r0 += s.cap) {
     const int n = (int)std::min<long>(s.cap, rows - r0);
     s.gate_forward(x + (std::size_t)r0 * s.D, n, nullptr);
+    MOE_RETURN_IF_ERROR(check_outputs("gate: the gate weight", s.w.data(), n, s.K, r0));
     float* o = out + (std::size_t)r0 * s.E;
     std::fill(o, o + (std::size_t)n * s.E, 0.0f);
     for (int i = 0; i < n; i++)

@@ -561,3 +561,29 @@ TEST(ModelValidation, BadInputsGiveStatusNotCrash) {
 
 }  // namespace
 }  // namespace moe
+
+namespace moe {
+namespace {
+
+// Weights that overflow float32 (a tampered or diverged model) give a clear error, never NaN output.
+TEST(ModelInvariant, OverflowingWeightsAreAnErrorNotNaN) {
+  for (Task task : {Task::Classification, Task::Regression}) {
+    ModelConfig c = small_config(task, GatingType::Softmax);
+    c.activation = Activation::Relu;
+    std::unique_ptr<Model> m = make_model(c);
+    for (std::size_t i = 0; i < m->num_params(); i++) m->params()[i] = (i % 2 ? 3e37f : -3e37f);
+    Data d(c, 4);
+    std::vector<float> out(4 * c.output_dim, 0.0f);  // (rows, C)
+    Status s = m->predict(d.x.data(), 4, out.data());
+    ASSERT_FALSE(s.is_ok());
+    EXPECT_EQ(s.code(), StatusCode::NumericalError);
+    EXPECT_NE(s.message().find("overflow"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("row 0"), std::string::npos) << s.message();
+    // The model stays usable: sane weights predict again.
+    m->init_params(3);
+    EXPECT_TRUE(m->predict(d.x.data(), 4, out.data()).is_ok());
+  }
+}
+
+}  // namespace
+}  // namespace moe
