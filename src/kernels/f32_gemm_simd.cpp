@@ -3,6 +3,7 @@
 // the same inner loop as the plain one. Not here: the scalar twins (reference/f32_gemm_ref.cpp).
 #if MOE_SIMD
 #include <cstddef>
+#include <algorithm>
 #include <vector>
 
 #include "kernels/kernels.h"
@@ -112,6 +113,10 @@ struct Gemm {
   // C(M,N) (+)= op(A)(M,K) · op(B)(K,N).
   static void run(int M, int N, int K, View a, View b, float* C, bool accumulate) {
     if (M <= 0 || N <= 0) return;
+    if (K <= 0) {  // an empty product: A and B may be null, so no pointer arithmetic on them
+      if (!accumulate) std::fill(C, C + (std::size_t)M * N, 0.0f);
+      return;
+    }
     thread_local std::vector<float> scratch;  // one packed panel (K, NR), reused across calls
     const std::size_t need = (std::size_t)(K > 0 ? K : 1) * NR;
     if (scratch.size() < need) scratch.resize(need);
