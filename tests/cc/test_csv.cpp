@@ -9,6 +9,7 @@
 #include "io/csv.h"
 #include "io/sniff.h"
 #include "io/values.h"
+#include "csv_test_util.h"
 #include "moe/dataset.h"
 
 namespace {
@@ -17,21 +18,9 @@ using moe::CsvOptions;
 using moe::Dataset;
 using moe::Status;
 
-Status read(const std::string& text, Dataset* ds, const CsvOptions& o = CsvOptions()) {
-  return moe::read_csv(reinterpret_cast<const uint8_t*>(text.data()), text.size(), o, ds);
-}
-
-bool has_warning(const Dataset& ds, const std::string& part) {
-  for (const auto& w : ds.warnings)
-    if (w.find(part) != std::string::npos) return true;
-  return false;
-}
-
-std::string all_warnings(const Dataset& ds) {
-  std::string s;
-  for (const auto& w : ds.warnings) s += w + "\n";
-  return s;
-}
+using csv_test::all_warnings;
+using csv_test::has_warning;
+using csv_test::read;
 
 // Collects rows as vectors of strings.
 struct Rows : moe::io::RowSink {

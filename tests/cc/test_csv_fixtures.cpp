@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "csv_test_util.h"
 #include "moe/dataset.h"
 
 namespace {
@@ -56,11 +57,7 @@ void expect_error(const std::string& name, const std::vector<std::string>& parts
   for (const auto& part : parts) EXPECT_NE(s.message().find(part), std::string::npos) << name << ": " << s.message();
 }
 
-bool has_warning(const Dataset& ds, const std::string& part) {
-  for (const auto& w : ds.warnings)
-    if (w.find(part) != std::string::npos) return true;
-  return false;
-}
+using csv_test::has_warning;
 
 TEST(CsvFixtures, IrisLike) {
   Dataset ds;

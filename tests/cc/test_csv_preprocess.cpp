@@ -6,6 +6,7 @@
 #include <string>
 
 #include "io/schema_json.h"
+#include "csv_test_util.h"
 #include "moe/dataset.h"
 
 namespace {
@@ -16,21 +17,9 @@ using moe::Dataset;
 using moe::Status;
 using moe::Task;
 
-Status read(const std::string& text, Dataset* ds, const CsvOptions& o = CsvOptions()) {
-  return moe::read_csv(reinterpret_cast<const uint8_t*>(text.data()), text.size(), o, ds);
-}
-
-bool has_warning(const Dataset& ds, const std::string& part) {
-  for (const auto& w : ds.warnings)
-    if (w.find(part) != std::string::npos) return true;
-  return false;
-}
-
-std::string all_warnings(const Dataset& ds) {
-  std::string s;
-  for (const auto& w : ds.warnings) s += w + "\n";
-  return s;
-}
+using csv_test::all_warnings;
+using csv_test::has_warning;
+using csv_test::read;
 
 TEST(PreprocessTask, TextTargetIsClassificationInFirstSeenOrder) {
   Dataset ds;
