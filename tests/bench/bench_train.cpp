@@ -1,12 +1,15 @@
 // Native training benchmark: samples/s of the seed workload (E=5, experts [64,32], gate [32],
 // D=16, C=26, batch 32, Adam) on the letter data (read through Rscript from Debian's r-cran-mlbench
 // when present, else synthetic), and W2 (E=16, [256,256], gate [64], batch 256) dense vs top-2.
-// Usage: bench_train [--epochs N] [--w2-rows N] [--synthetic]. Prints medians over epochs.
+// Usage: bench_train [--epochs N] [--w2-rows N] [--synthetic] [--data DIR --json]. Prints medians over
+// epochs; with --data it trains on the prepared split of tests/bench/prepare-data.mjs (the data every
+// peer of `npm run bench` sees) and --json prints one JSON line per workload for tests/bench/run.mjs.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -64,6 +67,37 @@ bool load_letter(Data* d) {
   return true;
 }
 
+// The split every bench peer reads (tests/bench/prepare-data.mjs): raw little-endian arrays.
+template <class T>
+bool read_raw(const std::string& path, std::vector<T>* out) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  std::fseek(f, 0, SEEK_END);
+  const long bytes = std::ftell(f);
+  std::fseek(f, 0, SEEK_SET);
+  out->resize(std::size_t(bytes) / sizeof(T));
+  const bool ok = std::fread(out->data(), sizeof(T), out->size(), f) == out->size();
+  std::fclose(f);
+  return ok;
+}
+
+bool load_prepared(const std::string& dir, Data* d, Data* test) {
+  if (!read_raw(dir + "/letter-xtrain.f32", &d->x) || !read_raw(dir + "/letter-ytrain.i32", &d->y) ||
+      !read_raw(dir + "/letter-xtest.f32", &test->x) || !read_raw(dir + "/letter-ytest.i32", &test->y)) {
+    std::fprintf(stderr, "bench_train: cannot read the prepared split in %s (run tests/bench/prepare-data.mjs)\n",
+                 dir.c_str());
+    return false;
+  }
+  d->n = long(d->y.size());
+  test->n = long(test->y.size());
+  if (d->x.size() != std::size_t(d->n) * 16 || test->x.size() != std::size_t(test->n) * 16) {
+    std::fprintf(stderr, "bench_train: %s is not a 16-feature split\n", dir.c_str());
+    return false;
+  }
+  d->source = test->source = "letter, prepared split of tests/bench/prepare-data.mjs";
+  return true;
+}
+
 // Synthetic stand-in: 26 Gaussian class centres in 16 dimensions, unit noise.
 void make_synthetic(Data* d, long n) {
   moe::Rng rng(11);
@@ -88,10 +122,13 @@ double median(std::vector<double> v) {
 
 struct Result {
   double median_s = 0, samples_per_s = 0, last_loss = 0, last_acc = 0;
+  double test_acc = -1;                // on `test` when given
+  std::vector<double> epoch_samples_per_s;
   bool ok = false;
 };
 
-Result time_epochs(const moe::ModelConfig& cfg, const Data& d, long rows, int batch, int epochs) {
+Result time_epochs(const moe::ModelConfig& cfg, const Data& d, long rows, int batch, int epochs,
+                   const Data* test = nullptr) {
   Result res;
   std::unique_ptr<moe::MoeModel> m;
   Status s = moe::MoeModel::create(cfg, &m);
@@ -113,14 +150,67 @@ Result time_epochs(const moe::ModelConfig& cfg, const Data& d, long rows, int ba
     const auto t1 = std::chrono::steady_clock::now();
     if (!s.is_ok()) { std::printf("  fit failed: %s\n", s.message().c_str()); return res; }
     times.push_back(std::chrono::duration<double>(t1 - t0).count());
+    res.epoch_samples_per_s.push_back(double(rows) / times.back());
     res.last_loss = r.epoch.train.loss;
     res.last_acc = r.epoch.train.accuracy;
   } while (!r.finished);
   m->end_fit(nullptr);
+  if (test) {
+    moe::Metrics mt;
+    if (m->evaluate(test->x.data(), test->y.data(), nullptr, test->n, &mt).is_ok()) res.test_acc = mt.accuracy;
+  }
+  // Epochs 2..N when there are several: the first pays for warming caches and allocations.
+  if (times.size() > 1) times.erase(times.begin());
   res.median_s = median(times);
   res.samples_per_s = double(rows) / res.median_s;
   res.ok = true;
   return res;
+}
+
+void print_json(const char* workload, long rows, int epochs, const Result& r, double flops_per_sample) {
+  std::printf("{\"peer\":\"native\",\"workload\":\"%s\",\"epochs\":%d,\"rows\":%ld,\"samplesPerSecond\":[", workload,
+              epochs, rows);
+  for (std::size_t i = 0; i < r.epoch_samples_per_s.size(); i++)
+    std::printf("%s%.3f", i ? "," : "", r.epoch_samples_per_s[i]);
+  std::printf("],\"accuracy\":%.5f,\"flopsPerSample\":%.0f}\n", r.test_acc, flops_per_sample);
+}
+
+// The bench peer: W1 on all training rows, W2 (dense) and W3 (noisy top-2) on the first w2_rows,
+// same configs as tests/bench/workloads.mjs and peer-moe.mjs (Adam 1e-3, seed 1).
+int run_prepared(const std::string& dir, int epochs, long w2_rows, bool json) {
+  Data d, test;
+  if (!load_prepared(dir, &d, &test)) return 1;
+  moe::ModelConfig w1;
+  w1.input_dim = 16;
+  w1.output_dim = 26;
+  w1.experts = 5;
+  w1.expert_hidden = {64, 32};
+  w1.gate_hidden = {32};
+  w1.load_balance = 0;
+  w1.seed = 1;
+  moe::ModelConfig w2 = w1;
+  w2.experts = 16;
+  w2.expert_hidden = {256, 256};
+  w2.gate_hidden = {64};
+  moe::ModelConfig w3 = w2;
+  w3.gating.type = moe::GatingType::TopK;
+  w3.gating.k = 2;
+  w3.gating.noise = true;
+  w3.load_balance = 0.01f;
+  const long heavy_rows = std::min(w2_rows, d.n);
+  struct Case { const char* name; const moe::ModelConfig* cfg; long rows; int batch; };
+  const Case cases[] = {{"w1", &w1, d.n, 32}, {"w2", &w2, heavy_rows, 256}, {"w3", &w3, heavy_rows, 256}};
+  for (const Case& c : cases) {
+    const Result r = time_epochs(*c.cfg, d, c.rows, c.batch, epochs, &test);
+    if (!r.ok) return 1;
+    std::unique_ptr<moe::MoeModel> m;
+    double flops = 0;
+    if (moe::MoeModel::create(*c.cfg, &m).is_ok()) flops = m->summary().flops_per_sample;
+    if (json) print_json(c.name, c.rows, epochs, r, flops);
+    else std::printf("%s: %.0f samples/s (median of epochs 2..%d), test accuracy %.3f\n", c.name, r.samples_per_s,
+                     epochs, r.test_acc);
+  }
+  return 0;
 }
 
 }  // namespace
@@ -128,13 +218,21 @@ Result time_epochs(const moe::ModelConfig& cfg, const Data& d, long rows, int ba
 int main(int argc, char** argv) {
   int epochs = 5;
   long w2_rows = 16000;
-  bool synthetic = false;
+  bool synthetic = false, json = false;
+  std::string data_dir;
   for (int i = 1; i < argc; i++) {
     if (!std::strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--w2-rows") && i + 1 < argc) w2_rows = std::max(256L, std::atol(argv[++i]));
     else if (!std::strcmp(argv[i], "--synthetic")) synthetic = true;
-    else { std::fprintf(stderr, "usage: %s [--epochs N] [--w2-rows N] [--synthetic]\n", argv[0]); return 2; }
+    else if (!std::strcmp(argv[i], "--data") && i + 1 < argc) data_dir = argv[++i];
+    else if (!std::strcmp(argv[i], "--json")) json = true;
+    else {
+      std::fprintf(stderr, "usage: %s [--epochs N] [--w2-rows N] [--synthetic] [--data DIR [--json]]\n", argv[0]);
+      return 2;
+    }
   }
+  if (json && data_dir.empty()) { std::fprintf(stderr, "bench_train: --json needs --data DIR\n"); return 2; }
+  if (!data_dir.empty()) return run_prepared(data_dir, epochs, w2_rows, json);
   Data d;
   if (synthetic || !load_letter(&d)) make_synthetic(&d, 16000);
   std::printf("data: %s, %ld rows\n", d.source.c_str(), d.n);

@@ -7,7 +7,7 @@ const simd = args.build !== 'baseline';
 const workload = args.workload ?? 'w1';
 const w = WORKLOADS[workload];
 const epochs = Number(args.epochs ?? 3);
-const data = loadSplit(args.data);
+const data = loadSplit(args.data, args.rows);
 
 const t0 = performance.now();
 const { init, Dataset, MoE } = await import(new URL('../../dist/index.js', import.meta.url).href);
@@ -42,7 +42,7 @@ for (let i = 0; i < data.nTest; i++) {
   if (best === data.yTest[i]) correct++;
 }
 console.log(JSON.stringify({
-  peer: `moe-wasm-${info.simd ? 'simd' : 'baseline'}`, workload, epochs, samplesPerSecond,
+  peer: `moe-wasm-${info.simd ? 'simd' : 'baseline'}`, workload, epochs, rows: data.nTrain, samplesPerSecond,
   accuracy: correct / data.nTest, peakRssMB: peakRss / 2 ** 20, initToFirstEpochMs: firstEpochMs,
   flopsPerSample: model.summary().flopsPerSample,
 }));

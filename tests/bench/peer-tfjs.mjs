@@ -11,7 +11,7 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/
 const backend = args.backend ?? 'wasm';
 const w = WORKLOADS[args.workload ?? 'w1'];
 const epochs = Number(args.epochs ?? 3);
-const data = loadSplit(args.data);
+const data = loadSplit(args.data, args.rows);
 
 if (backend === 'wasm') {
   const require = createRequire(import.meta.url);
@@ -52,4 +52,4 @@ const probs = model.predict(tf.tensor2d(data.xTest, [data.nTest, data.D]));
 const predicted = (await probs.argMax(1).data());
 let correct = 0;
 for (let i = 0; i < data.nTest; i++) if (predicted[i] === data.yTest[i]) correct++;
-console.log(JSON.stringify({ peer: `tfjs-${backend}`, workload: args.workload ?? 'w1', epochs, samplesPerSecond, accuracy: correct / data.nTest, peakRssMB: peakRss / 2 ** 20 }));
+console.log(JSON.stringify({ peer: `tfjs-${backend}`, workload: args.workload ?? 'w1', epochs, rows: data.nTrain, samplesPerSecond, accuracy: correct / data.nTest, peakRssMB: peakRss / 2 ** 20 }));

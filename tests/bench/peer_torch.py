@@ -36,12 +36,16 @@ def main():
     ap.add_argument("--workload", default="w1")
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--rows", type=int, default=0, help="cap on training rows (0 = all)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     meta = json.load(open(f"{a.data}/letter.json"))
     D, C, n = meta["D"], meta["C"], meta["nTrain"]
     x = torch.from_numpy(np.fromfile(f"{a.data}/letter-xtrain.f32", dtype="<f4").reshape(n, D))
     y = torch.from_numpy(np.fromfile(f"{a.data}/letter-ytrain.i32", dtype="<i4").astype(np.int64))
+    if 0 < a.rows < n:
+        n = a.rows
+        x, y = x[:n].contiguous(), y[:n].contiguous()
     xt = torch.from_numpy(np.fromfile(f"{a.data}/letter-xtest.f32", dtype="<f4").reshape(-1, D))
     yt = torch.from_numpy(np.fromfile(f"{a.data}/letter-ytest.i32", dtype="<i4").astype(np.int64))
     w = WORKLOADS[a.workload]
@@ -63,7 +67,7 @@ def main():
     with torch.no_grad():
         acc = (model(xt).argmax(1) == yt).float().mean().item()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(dict(peer=f"pytorch-{a.threads}t", workload=a.workload, epochs=a.epochs,
+    print(json.dumps(dict(peer=f"pytorch-{a.threads}t", workload=a.workload, epochs=a.epochs, rows=n,
                           samplesPerSecond=sps, accuracy=acc, peakRssMB=rss)))
 
 if __name__ == "__main__":

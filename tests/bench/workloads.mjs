@@ -9,14 +9,22 @@ export const WORKLOADS = {
   w3: { experts: 16, expertHidden: [256, 256], gateHidden: [64], batchSize: 256, gating: 'topk', k: 2 },
 };
 
-/** Reads the prepared split written by tests/bench/prepare-data.mjs. */
-export function loadSplit(dir) {
+/**
+ * Training rows per workload: W1 uses the whole 16,000-row split; W2/W3 train on the first
+ * BENCH_HEAVY_ROWS rows (default 4096 = 16 batches of 256) so the slowest peers (TF.js) finish an
+ * epoch in reasonable time. Every peer gets the same cap via --rows; samples/s is per row either way.
+ */
+export const HEAVY_ROWS_DEFAULT = 4096;
+
+/** Reads the prepared split written by tests/bench/prepare-data.mjs; `rows` caps the training rows. */
+export function loadSplit(dir, rows = Infinity) {
   const meta = JSON.parse(readFileSync(join(dir, 'letter.json'), 'utf8'));
   const f32 = (name) => new Float32Array(new Uint8Array(readFileSync(join(dir, name))).buffer);
   const i32 = (name) => new Int32Array(new Uint8Array(readFileSync(join(dir, name))).buffer);
+  const nTrain = Math.min(meta.nTrain, Number.isFinite(Number(rows)) && Number(rows) > 0 ? Number(rows) : meta.nTrain);
   return {
-    ...meta,
-    xTrain: f32('letter-xtrain.f32'), yTrain: i32('letter-ytrain.i32'),
+    ...meta, nTrain,
+    xTrain: f32('letter-xtrain.f32').slice(0, nTrain * meta.D), yTrain: i32('letter-ytrain.i32').slice(0, nTrain),
     xTest: f32('letter-xtest.f32'), yTest: i32('letter-ytest.i32'),
   };
 }
