@@ -45,6 +45,30 @@ function denseParameters(c: RawConfig): number {
   return c.experts * mlp([c.input_dim, ...c.expert_hidden, c.output_dim]) + mlp([c.input_dim, ...c.gate_hidden, c.experts]);
 }
 
+// The wasm heap's maximum (bindings/wasm/wasm.cmake: -sMAXIMUM_MEMORY=2147483648), and what is kept
+// free of data for the stack, static data, the model's working buffers and fragmentation.
+export const MAX_HEAP_BYTES = 2 ** 31;
+const HEAP_RESERVE = 64 * 2 ** 20;
+const mib = (bytes: number): number => Math.ceil(bytes / 2 ** 20);
+
+// Refuses a call whose copies into wasm memory (`bytes`) cannot fit next to what is already
+// allocated, before anything is scanned or copied: a failed allocation would abort the module.
+function checkHeapRoom(module: LoadedModule, bytes: number, what: string, hint: string): void {
+  const free = MAX_HEAP_BYTES - module.raw.heapUsage() - HEAP_RESERVE;
+  if (bytes > free) {
+    throw new MoEError(`${what}: the data needs about ${mib(bytes)} MiB of wasm memory but only ${mib(Math.max(free, 0))} MiB ` +
+      `of the ${mib(MAX_HEAP_BYTES)} MiB heap are free: ${hint}`, 'OutOfRange');
+  }
+}
+
+// Number of values in x without scanning it (a Float32Array, an array of rows or an array-like).
+function valueCount(x: unknown, d: number): number {
+  if (x instanceof Float32Array) return x.length;
+  if (Array.isArray(x)) return x.length > 0 && Array.isArray(x[0]) ? x.length * d : x.length;
+  const n = x && typeof x === 'object' ? (x as ArrayLike<number>).length : 0;
+  return typeof n === 'number' && Number.isFinite(n) ? n : 0;
+}
+
 let adopting: { module: LoadedModule; handle: RawModel; schema: Schema | null } | null = null;
 
 // Wall time one fitRun chunk should take: long enough to amortise the yield, short enough to stay responsive.
@@ -123,8 +147,18 @@ export class MoE {
     return this.#raw;
   }
 
+  // Bytes one row of data takes when copied into wasm: features plus labels (a class index or outputDim values).
+  #rowBytes(): number {
+    return 4 * (this.#config.input_dim + (this.#config.task === 'classification' ? 1 : this.#config.output_dim));
+  }
+
   #xy(data: Data, what: string, requireLabels = true): { x: Float32Array; y: Int32Array | Float32Array; rows: number } {
     const d = this.#config.input_dim;
+    // fit copies its data twice into wasm memory (the call's copy and the trainer's), evaluate once.
+    const copies = what === 'fit' || what === 'validationData' ? 2 : 1;
+    const hint = 'use fewer rows (evaluate in slices, or train on a sample)';
+    if (data instanceof Dataset) checkHeapRoom(this.#module, copies * data.numRows * this.#rowBytes(), what, hint);
+    else if (data && typeof data === 'object' && 'x' in data) checkHeapRoom(this.#module, copies * valueCount(data.x, d) / d * this.#rowBytes(), what, hint);
     if (data instanceof Dataset) {
       if (data.numFeatures !== d) throw new MoEError(`${what}: the dataset has ${data.numFeatures} features but the model expects inputDim = ${d}`);
       if (data.task !== this.#config.task) throw new MoEError(`${what}: the dataset is for ${data.task} but the model does ${this.#config.task}`);
@@ -151,8 +185,11 @@ export class MoE {
     return { x, y, rows };
   }
 
-  #features(x: Float32Array | number[][] | Dataset, what: string): { x: Float32Array; rows: number } {
+  #features(x: Float32Array | number[][] | Dataset, what: string, outWidth: number): { x: Float32Array; rows: number } {
     const d = this.#config.input_dim;
+    // The rows are copied in and the results (rows, outWidth) copied out of wasm memory.
+    const rows = x instanceof Dataset ? x.numRows : valueCount(x, d) / d;
+    checkHeapRoom(this.#module, rows * 4 * (d + outWidth), what, `${what} in slices of fewer rows`);
     if (x instanceof Dataset) {
       if (x.numFeatures !== d) throw new MoEError(`${what}: the dataset has ${x.numFeatures} features but the model expects inputDim = ${d}`);
       return { x: x.features, rows: x.numRows };
@@ -206,7 +243,10 @@ export class MoE {
     if (signal?.aborted) throw new AbortError('fit was aborted before it started');
 
     const seed = options.seed === undefined ? -1 : int('seed', options.seed, 0);
-    check(handle.beginFit(x, y, rows, vx, vy, vrows, { epochs, batch_size: batchSize, shuffle, seed, early_stopping: early }), 'fit');
+    // A batch larger than the data is one batch of every row (Keras); the model's working buffers are
+    // sized by the batch, so clamp it instead of allocating room for rows that do not exist.
+    const batchRows = Math.min(batchSize, rows);
+    check(handle.beginFit(x, y, rows, vx, vy, vrows, { epochs, batch_size: batchRows, shuffle, seed, early_stopping: early }), 'fit');
     this.#fitting = true;
     const history: History = { epoch: [], loss: [] };
     let chunk = 1;
@@ -256,14 +296,14 @@ export class MoE {
   /** Class probabilities (rows, outputDim) or regression values; a fresh Float32Array. */
   predict(x: Float32Array | number[][] | Dataset): Float32Array {
     const handle = this.#handle();
-    const f = this.#features(x, 'predict');
+    const f = this.#features(x, 'predict', this.#config.output_dim);
     return check(handle.predict(f.x, f.rows), 'predict').data;
   }
 
   /** Gate weight of every expert per row: (rows, experts). */
   gate(x: Float32Array | number[][] | Dataset): Float32Array {
     const handle = this.#handle();
-    const f = this.#features(x, 'gate');
+    const f = this.#features(x, 'gate', this.#config.experts);
     return check(handle.gate(f.x, f.rows), 'gate').data;
   }
 
@@ -293,7 +333,7 @@ export class MoE {
     let x: Float32Array, rows: number, y: Int32Array | Float32Array = new Int32Array(0);
     if (data instanceof Dataset && data.labels) ({ x, y, rows } = this.#xy(data, 'expertUsage'));
     else if (!(data instanceof Dataset) && data && typeof data === 'object' && 'x' in data) ({ x, y, rows } = this.#xy(data, 'expertUsage'));
-    else ({ x, rows } = this.#features(data as Float32Array | Dataset, 'expertUsage'));
+    else ({ x, rows } = this.#features(data as Float32Array | Dataset, 'expertUsage', 0));
     const r = check(handle.expertUsage(x, y, rows), 'expertUsage');
     const e = this.#config.experts;
     const out: { meanWeight: number[]; topFraction: number[]; classUsage?: number[][] } = {
@@ -360,6 +400,8 @@ export async function loadModel(bytes: Uint8Array | ArrayBuffer): Promise<MoE> {
   if (bytes instanceof Uint8Array) b = bytes;
   else if (bytes instanceof ArrayBuffer) b = new Uint8Array(bytes);
   else throw new MoEError(`loadModel: expected a Uint8Array or ArrayBuffer, got ${bytes === null ? 'null' : typeof bytes}`);
+  // The file is copied in, then the model holds its parameters and their gradients: about 3x the file.
+  checkHeapRoom(module, 3 * b.length, `loadModel: a model file of ${mib(b.length)} MiB`, 'it is too large to load in this build');
   const handle = guard(module, new module.raw.Model());
   const r = handle.load(b);
   if (r.code !== 0) {

@@ -114,6 +114,7 @@ struct Trainer::Impl {
   int best_epoch = -1, wait = 0;
   std::vector<float> best_params;  // (P,)
   std::vector<float> last_good;    // (P,) weights before the current update
+  bool has_last_good = false;      // an update ran in this fit, so last_good holds weights that gave a finite loss
   std::vector<EpochLogs> history;
 
   void gather(long start, int rows) {
@@ -290,12 +291,16 @@ Status Trainer::run(int max_batches, ChunkResult* out) {
     }
     const double batch_loss = (st.data_loss_sum + st.aux_loss_sum) / rows;
     if (!std::isfinite(batch_loss)) {
+      // The current weights (made by the previous update) overflow: go back to the ones before it,
+      // whose loss was finite. On the fit's first batch no update ran and the weights are untouched.
+      if (s.has_last_good) std::memcpy(s.model->params(), s.last_good.data(), sizeof(float) * P);
       s.finished = true;
       return Status::numerical("training diverged at " + at() + ": the loss is " +
                                (std::isnan(batch_loss) ? std::string("NaN") : std::string("infinite")) +
                                " (try a lower learning rate); the model keeps its last finite weights");
     }
     std::memcpy(s.last_good.data(), s.model->params(), sizeof(float) * P);
+    s.has_last_good = true;
     Status os = s.optimizer.step(s.model->params(), s.model->grads());
     if (!os.is_ok()) {
       s.finished = true;
