@@ -16,6 +16,7 @@
 
 #include <Eigen/Core>
 
+#include "hardware/gemm_shapes.h"
 #include "kernels/kernels.h"
 #include "kernels/variants.h"
 
@@ -53,6 +54,7 @@ double now_seconds() {
 
 using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+bool g_json = false;           // --json: one JSON line per GEMM case, no elementwise table
 int g_samples = 15;            // timed samples per case (median reported)
 double g_sample_seconds = 2e-3;  // target duration of one sample
 
@@ -87,11 +89,6 @@ std::vector<float> random_vec(std::mt19937& rng, std::size_t n, float lo = -1.0f
   return v;
 }
 
-struct Shape {
-  int M, N, K;
-  const char* what;
-};
-
 // C(M,N) = op(A) op(B) with Eigen, mapped on the same row-major buffers as our kernels.
 void eigen_gemm(char layout, int M, int N, int K, const float* A, const float* B, float* C) {
   Eigen::Map<RowMat> c(C, M, N);
@@ -105,11 +102,6 @@ void eigen_gemm(char layout, int M, int N, int K, const float* A, const float* B
 }
 
 void bench_gemm() {
-  const Shape shapes[] = {
-      {32, 64, 16, "seed W1 (B=32, D=16 -> 64)"}, {32, 32, 64, "seed W2 (64 -> 32)"},
-      {32, 5, 32, "seed head (32 -> C=5)"},       {32, 64, 26, "seed W1, D=26"},
-      {32, 32, 32, "gate (32 -> 32)"},            {256, 256, 256, "heavy 256^3"},
-  };
   struct Family {
     const char* name;
     char layout;
@@ -119,13 +111,15 @@ void bench_gemm() {
   const Family families[] = {{"nn", 'n', mk::kGemmNn, std::size(mk::kGemmNn)},
                              {"nt", 't', mk::kGemmNt, std::size(mk::kGemmNt)},
                              {"tn", 'x', mk::kGemmTn, std::size(mk::kGemmTn)}};
-  std::printf("GEMM GFLOP/s (median of %d samples; eigen = Eigen 3.4 as this project builds it, "
-              "EIGEN_DONT_VECTORIZE, compiler autovectorisation only)\n",
-              g_samples);
-  std::printf("%-4s %-28s %5s %5s %5s %9s %9s %9s %10s %10s\n", "op", "shape", "M", "N", "K", "ref", "simd", "eigen",
-              "simd/ref", "simd/eigen");
+  if (!g_json) {
+    std::printf("GEMM GFLOP/s (median of %d samples; eigen = Eigen 3.4 as this project builds it, "
+                "EIGEN_DONT_VECTORIZE, compiler autovectorisation only)\n",
+                g_samples);
+    std::printf("%-4s %-30s %5s %5s %5s %9s %9s %9s %10s %10s\n", "op", "shape", "M", "N", "K", "ref", "simd", "eigen",
+                "simd/ref", "simd/eigen");
+  }
   std::mt19937 rng(42);
-  for (const auto& s : shapes) {
+  for (const auto& s : moe_bench::kGemmShapes) {
     const auto A = random_vec(rng, (std::size_t)s.M * s.K), B = random_vec(rng, (std::size_t)s.K * s.N);
     std::vector<float> C((std::size_t)s.M * s.N);
     const double flops = 2.0 * s.M * s.N * s.K;
@@ -139,11 +133,15 @@ void bench_gemm() {
       const double te = median_seconds([&] { eigen_gemm(f.layout, s.M, s.N, s.K, A.data(), B.data(), C.data()); });
       const double ge = flops / te * 1e-9;
       g_sink = g_sink + C[0];
-      if (gf[1] > 0)
-        std::printf("%-4s %-28s %5d %5d %5d %9.2f %9.2f %9.2f %9.2fx %9.2fx\n", f.name, s.what, s.M, s.N, s.K, gf[0],
+      if (g_json)
+        std::printf("{\"op\":\"%s\",\"shape\":\"%s\",\"w2\":%s,\"M\":%d,\"N\":%d,\"K\":%d,\"ref\":%.4f,\"simd\":%.4f,"
+                    "\"eigen\":%.4f}\n",
+                    f.name, s.what, s.w2 ? "true" : "false", s.M, s.N, s.K, gf[0], gf[1], ge);
+      else if (gf[1] > 0)
+        std::printf("%-4s %-30s %5d %5d %5d %9.2f %9.2f %9.2f %9.2fx %9.2fx\n", f.name, s.what, s.M, s.N, s.K, gf[0],
                     gf[1], ge, gf[1] / gf[0], gf[1] / ge);
       else
-        std::printf("%-4s %-28s %5d %5d %5d %9.2f %9s %9.2f %10s %10s\n", f.name, s.what, s.M, s.N, s.K, gf[0], "-", ge,
+        std::printf("%-4s %-30s %5d %5d %5d %9.2f %9s %9.2f %10s %10s\n", f.name, s.what, s.M, s.N, s.K, gf[0], "-", ge,
                     "-", "-");
     }
   }
@@ -232,12 +230,15 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--quick") == 0) {
       g_samples = 5;
       g_sample_seconds = 5e-4;
+    } else if (std::strcmp(argv[i], "--json") == 0) {
+      g_json = true;
     } else {
-      std::fprintf(stderr, "usage: %s [--quick]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--quick] [--json]\n", argv[0]);
       return 2;
     }
   }
-  std::printf("moe-wasm kernel benchmark (build: %s, SIMD variants %s, timed by %s)\n\n",
+  if (!g_json)
+    std::printf("moe-wasm kernel benchmark (build: %s, SIMD variants %s, timed by %s)\n\n",
 #if defined(__wasm_simd128__)
               "wasm simd128",
 #elif defined(__wasm__)
@@ -252,6 +253,6 @@ int main(int argc, char** argv) {
               MOE_SIMD ? "on" : "off", kClockName);
   warm_up();
   bench_gemm();
-  bench_elementwise();
+  if (!g_json) bench_elementwise();
   return g_sink == 12345.678f ? 1 : 0;
 }
