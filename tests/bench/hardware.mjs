@@ -36,7 +36,12 @@ export function buildHardware(root) {
         '-sALLOW_MEMORY_GROWTH=1', '-sENVIRONMENT=node'],
       run: (o) => ['node', ['--no-experimental-fetch', o, '--json']],
     },
-    'kernels native -msse4.1': {
+    'kernels native -msse4.1 (clang++, the compiler under em++)': {
+      out: join(out, 'bench_kernels_sse41_clang'), inputs: kernelInputs, compiler: 'clang++',
+      flags: [...common, '-msse4.1', '-DMOE_SIMD=1', '-DEIGEN_DONT_VECTORIZE', ...includes, ...KERNEL_SOURCES(root), kernelsBench],
+      run: (o) => [o, ['--json']],
+    },
+    'kernels native -msse4.1 (g++)': {
       out: join(out, 'bench_kernels_sse41'), inputs: kernelInputs, compiler: 'g++',
       flags: [...common, '-msse4.1', '-DMOE_SIMD=1', '-DEIGEN_DONT_VECTORIZE', ...includes, ...KERNEL_SOURCES(root), kernelsBench],
       run: (o) => [o, ['--json']],
@@ -45,8 +50,13 @@ export function buildHardware(root) {
       out: join(root, 'build/native/bench_kernels'), prebuilt: true,
       run: (o) => [o, ['--json']],
     },
-    'eigen native -msse4.1 (vectorised)': {
+    'eigen native -msse4.1 (vectorised, g++)': {
       out: join(out, 'eigen_gemm_sse41'), inputs: [eigenBench, shapes], compiler: 'g++',
+      flags: [...common, '-msse4.1', '-I', '/usr/include/eigen3', eigenBench],
+      run: (o) => [o, []],
+    },
+    'eigen native -msse4.1 (vectorised, clang++)': {
+      out: join(out, 'eigen_gemm_sse41_clang'), inputs: [eigenBench, shapes], compiler: 'clang++',
       flags: [...common, '-msse4.1', '-I', '/usr/include/eigen3', eigenBench],
       run: (o) => [o, []],
     },
@@ -69,22 +79,47 @@ export function buildHardware(root) {
   return targets;
 }
 
-/** Runs every built hardware binary once (each reports medians of its own samples). */
-export function runHardware(targets) {
-  const results = {}, failures = {};
-  for (const [name, t] of Object.entries(targets)) {
-    if (t.error) { failures[name] = t.error; continue; }
-    const [bin, argv] = t.run(t.out);
-    process.stderr.write(`bench: hardware ${name} ... `);
-    try {
-      results[name] = jsonLines(execFileSync(bin, argv, { encoding: 'utf8', timeout: 10 * 60 * 1000 }));
-      process.stderr.write('done\n');
-    } catch (err) {
-      failures[name] = String(err.stderr || err.message).trim().split('\n').slice(-2).join(' | ');
-      process.stderr.write(`could not run: ${failures[name]}\n`);
+const median = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Runs every built binary `rounds` times, interleaved (round 1 of each, then round 2 ...), so load
+ * from other processes hits every build alike; each figure is the median over rounds (each round
+ * is itself a median of samples), with min-max kept.
+ */
+export function runHardware(targets, rounds = 3) {
+  const raw = {}, failures = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, t] of Object.entries(targets)) {
+      if (t.error) { failures[name] = t.error; continue; }
+      if (failures[name]) continue;
+      const [bin, argv] = t.run(t.out);
+      process.stderr.write(`bench: hardware round ${round + 1}/${rounds} ${name} ... `);
+      try {
+        (raw[name] ??= []).push(jsonLines(execFileSync(bin, argv, { encoding: 'utf8', timeout: 10 * 60 * 1000 })));
+        process.stderr.write('done\n');
+      } catch (err) {
+        failures[name] = String(err.stderr || err.message).trim().split('\n').slice(-2).join(' | ');
+        process.stderr.write(`could not run: ${failures[name]}\n`);
+      }
     }
   }
-  return { results, failures };
+  const results = {};
+  for (const [name, runs] of Object.entries(raw)) {
+    results[name] = runs[0].map((first, i) => {
+      const out = { ...first };
+      for (const f of ['ref', 'simd', 'eigen']) {
+        if (typeof first[f] !== 'number') continue;
+        const v = runs.map((r) => r[i][f]);
+        out[f] = median(v);
+        out[`${f}MinMax`] = [Math.min(...v), Math.max(...v)];
+      }
+      return out;
+    });
+  }
+  return { results, failures, rounds };
 }
 
 const geomean = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
@@ -101,10 +136,14 @@ export function hardwareSummary({ results }) {
     for (const r of lines) {
       const row = (rows[key(r)] ??= { op: r.op, shape: r.shape, w2: r.w2 });
       if (name.startsWith('kernels')) {
-        const tag = name.includes('wasm') ? 'wasm' : name.includes('sse4.1') ? 'sse41' : 'native';
+        const tag = name.includes('wasm') ? 'wasm' : name.includes('sse4.1') ? (name.includes('clang') ? 'sse41 clang' : 'sse41 gcc') : 'native';
         row[`ours ${tag}`] = r.simd; row[`ref ${tag}`] = r.ref;
+      } else if (name.includes('sse4.1')) {
+        // The reference is the faster of the two compilers' Eigen builds, case by case.
+        row[name.includes('clang') ? 'eigen sse41 clang' : 'eigen sse41 gcc'] = r.eigen;
+        row['eigen sse41'] = Math.max(row['eigen sse41'] ?? 0, r.eigen);
       } else {
-        row[name.includes('sse4.1') ? 'eigen sse41' : 'eigen native'] = r.eigen;
+        row['eigen native'] = r.eigen;
       }
     }
   }
