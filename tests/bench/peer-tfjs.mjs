@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { buildTfjsMoE } from './tfjs-model.mjs';
 import { WORKLOADS, loadSplit } from './workloads.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
@@ -19,24 +20,12 @@ if (backend === 'wasm') {
 }
 await tf.setBackend(backend);
 await tf.ready();
+// Which wasm binary TF.js picked (SIMD / threads), reported with the figures.
+const wasmFeatures = backend === 'wasm'
+  ? { simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), threads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') }
+  : undefined;
 
-// The Keras tutorial's model: experts Dense..Dense(C, softmax), gate Dense..Dense(E, softmax),
-// output = sum_e gate_e * expert_e (a batched dot over the expert axis).
-const input = tf.input({ shape: [data.D] });
-const mlp = (x, hidden, out, outAct) => {
-  let h = x;
-  for (const units of hidden) h = tf.layers.dense({ units, activation: 'relu' }).apply(h);
-  return tf.layers.dense({ units: out, activation: outAct }).apply(h);
-};
-const experts = [];
-for (let e = 0; e < w.experts; e++) {
-  experts.push(tf.layers.reshape({ targetShape: [1, data.C] }).apply(mlp(input, w.expertHidden, data.C, 'softmax')));
-}
-const stacked = tf.layers.concatenate({ axis: 1 }).apply(experts); // (N, E, C)
-const gate = mlp(input, w.gateHidden, w.experts, 'softmax'); // (N, E)
-const output = tf.layers.dot({ axes: [1, 1] }).apply([gate, stacked]); // (N, C)
-const model = tf.model({ inputs: input, outputs: output });
-model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+const model = buildTfjsMoE(tf, w, data.D, data.C);
 
 const x = tf.tensor2d(data.xTrain, [data.nTrain, data.D]);
 const y = tf.tensor1d(Float32Array.from(data.yTrain));
@@ -52,4 +41,4 @@ const probs = model.predict(tf.tensor2d(data.xTest, [data.nTest, data.D]));
 const predicted = (await probs.argMax(1).data());
 let correct = 0;
 for (let i = 0; i < data.nTest; i++) if (predicted[i] === data.yTest[i]) correct++;
-console.log(JSON.stringify({ peer: `tfjs-${backend}`, workload: args.workload ?? 'w1', epochs, rows: data.nTrain, samplesPerSecond, accuracy: correct / data.nTest, peakRssMB: peakRss / 2 ** 20 }));
+console.log(JSON.stringify({ peer: `tfjs-${backend}`, workload: args.workload ?? 'w1', epochs, rows: data.nTrain, samplesPerSecond, accuracy: correct / data.nTest, peakRssMB: peakRss / 2 ** 20, wasmFeatures }));
