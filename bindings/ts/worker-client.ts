@@ -140,6 +140,8 @@ export class Trainer {
     const wire: WireFitOptions = { ...rest, wantBatchEnd: typeof onBatchEnd === 'function' };
     if (validationData !== undefined) wire.validationData = this.#wire(validationData);
     await onTrainBegin?.();
+    // An abort during the await above (or right after the call) fired before the listener below exists.
+    if (signal?.aborted) throw new AbortError('fit was aborted');
     // A callback that throws (or rejects) stops the fit in the worker; fit then rejects with that error.
     let callbackError: { error: unknown } | null = null;
     const stop = (error: unknown) => { if (!callbackError) { callbackError = { error }; onAbort(); } };
