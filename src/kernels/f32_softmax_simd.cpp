@@ -76,8 +76,8 @@ void softmax_rows_in_lanes(int M, int N, const float* x, float* y) {
       sum += e;
     }
     if (log) {
-      const Vec lse = mx + xsimd::log(sum);
-      for (int j = 0; j < N; j++) (Vec::load_aligned(t + j * W) - lse).store_aligned(t + j * W);
+      const Vec ls = xsimd::log(sum);  // subtracted after the max (see log_softmax_rows)
+      for (int j = 0; j < N; j++) ((Vec::load_aligned(t + j * W) - mx) - ls).store_aligned(t + j * W);
     } else {
       const Vec inv = Vec(1.0f) / sum;
       for (int j = 0; j < N; j++) (Vec::load_aligned(t + j * W) * inv).store_aligned(t + j * W);
@@ -114,11 +114,13 @@ void log_softmax_rows(int M, int N, const float* x, float* y) {
     const float* xr = x + (std::size_t)i * N;  // (N,)
     float* yr = y + (std::size_t)i * N;        // (N,)
     const float mx = row_max<Vec>(N, xr);
-    // reference: log softmax(x)_j = x_j - (max + log sum_k exp(x_k - max))
-    const Vec lse(mx + std::log(row_sum_exp<Vec>(N, xr, mx, nullptr)));
+    // reference: log softmax(x)_j = (x_j - max) - log sum_k exp(x_k - max). Subtracting the max
+    // first matters: with |max| ~ 1e35, max + log(sum) rounds to max and the weights no longer sum to 1.
+    const Vec m(mx);
+    const Vec ls(std::log(row_sum_exp<Vec>(N, xr, mx, nullptr)));
     int j = 0;
-    for (; j + W <= N; j += W) (Vec::load_unaligned(xr + j) - lse).store_unaligned(yr + j);
-    if (j < N) store_tail(load_tail<Vec>(xr + j, N - j, 0.0f) - lse, yr + j, N - j);
+    for (; j + W <= N; j += W) ((Vec::load_unaligned(xr + j) - m) - ls).store_unaligned(yr + j);
+    if (j < N) store_tail((load_tail<Vec>(xr + j, N - j, 0.0f) - m) - ls, yr + j, N - j);
   }
 }
 

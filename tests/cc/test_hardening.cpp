@@ -1,6 +1,6 @@
-// Hardening regressions found through the public API: a run whose loss overflows puts back the
-// weights of the last finite loss (not the overflowing ones), so the model stays usable.
-// Not the general divergence tests (test_trainer.cpp) nor the checkpoint format (test_checkpoint.cpp).
+// Hardening regressions found through the public API and the fuzzers: a run whose loss overflows
+// puts back the weights of the last finite loss; log-softmax of huge logits still sums to one (the
+// inputs in tests/fixtures/fuzz). Not the general divergence or checkpoint tests.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/kernels.h"
 #include "moe/api.h"
 #include "moe/dataset.h"
 
@@ -82,6 +83,62 @@ TEST(Hardening, InfiniteLossPutsBackTheWeightsOfTheLastFiniteLoss) {
   ASSERT_TRUE(m->save("", &bytes).is_ok());
   std::unique_ptr<MoeModel> back;
   EXPECT_TRUE(MoeModel::load(bytes.data(), bytes.size(), &back, nullptr).is_ok());
+}
+
+std::vector<uint8_t> fuzz_input(const std::string& name) {
+  std::string here = __FILE__;
+  std::ifstream f(here.substr(0, here.rfind("/cc/")) + "/fixtures/fuzz/" + name, std::ios::binary);
+  EXPECT_TRUE(f.good()) << name;
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+// log softmax(x) = (x - max) - log(sum exp(x - max)); x - (max + log sum) loses the log term when
+// |max| is huge, so exp of the result no longer sums to one.
+TEST(Hardening, LogSoftmaxOfHugeLogitsSumsToOne) {
+  for (int n : {2, 3, 5, 9, 33}) {
+    std::vector<float> x(static_cast<size_t>(n) * 2), y(x.size()), r(x.size());  // (2, n)
+    for (int j = 0; j < n; j++) {
+      x[j] = 1e35f;                                                    // row 0: all equal and huge
+      x[n + j] = -3e37f + static_cast<float>(j % 2) * 1e31f;           // row 1: huge negative, two levels
+    }
+    kernels::f32_log_softmax(2, n, x.data(), y.data());
+    kernels::f32_log_softmax_ref(2, n, x.data(), r.data());
+    for (const std::vector<float>* out : {&y, &r}) {
+      for (int i = 0; i < 2; i++) {
+        double sum = 0;
+        for (int j = 0; j < n; j++) sum += std::exp(static_cast<double>((*out)[static_cast<size_t>(i) * n + j]));
+        EXPECT_NEAR(sum, 1.0, 1e-5) << "n " << n << " row " << i;
+      }
+      EXPECT_NEAR((*out)[0], -std::log(static_cast<float>(n)), 1e-6) << n;
+    }
+  }
+}
+
+// Found by fuzz_model: a top-k model with weights ~1e35 predicted a class probability of 1.47.
+TEST(Hardening, FuzzModelTopkHugeLogitsGivesProbabilitiesOrAClearError) {
+  const std::vector<uint8_t> bytes = fuzz_input("model-topk-huge-logits.moe");
+  std::unique_ptr<MoeModel> m;
+  const Status s = MoeModel::load(bytes.data(), bytes.size(), &m, nullptr);
+  ASSERT_TRUE(s.is_ok()) << s.message();  // a well-formed file with extreme (finite) weights
+  const ModelConfig& c = m->config();
+  ASSERT_EQ(c.gating.type, GatingType::TopK);
+  std::vector<float> x(static_cast<size_t>(c.input_dim), 0.5f), p(static_cast<size_t>(c.output_dim)), g(static_cast<size_t>(c.experts));
+  const Status ps = m->predict(x.data(), 1, p.data());
+  if (!ps.is_ok()) {
+    EXPECT_EQ(ps.code(), StatusCode::NumericalError) << ps.message();
+    return;
+  }
+  double total = 0;
+  for (float v : p) {
+    EXPECT_GE(v, 0.0f);
+    EXPECT_LE(v, 1.0001f);
+    total += v;
+  }
+  EXPECT_NEAR(total, 1.0, 1e-4);
+  ASSERT_TRUE(m->gate(x.data(), 1, g.data()).is_ok());
+  double gates = 0;
+  for (float v : g) gates += v;
+  EXPECT_NEAR(gates, 1.0, 1e-5);
 }
 
 }  // namespace

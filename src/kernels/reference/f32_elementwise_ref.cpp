@@ -71,8 +71,9 @@ void f32_log_softmax_ref(int M, int N, const float* x, float* y) {
     for (int j = 1; j < N; j++) mx = xr[j] > mx ? xr[j] : mx;
     float sum = 0.0f;
     for (int j = 0; j < N; j++) sum += std::exp(xr[j] - mx);
-    const float lse = mx + std::log(sum);
-    for (int j = 0; j < N; j++) yr[j] = xr[j] - lse;
+    // (x - max) - log(sum), not x - (max + log(sum)): with a huge max the log term is below its ulp.
+    const float ls = std::log(sum);
+    for (int j = 0; j < N; j++) yr[j] = (xr[j] - mx) - ls;
   }
 }
 
