@@ -1,0 +1,75 @@
+// Hostile text on the demo page (issue 7): file names, column names, categories and class labels
+// that are HTML/script are shown as text, never parsed. A CSV carrying them goes through the whole
+// flow (preview, target choice, training, confusion matrix, expert usage, map legend, downloads);
+// the page must never run them: window.__xss stays undefined and no element appears from them.
+import { byId, expect, setEpochs, test, trainToDone, waitReady } from './fixtures';
+import type { Page } from '@playwright/test';
+
+const IMG = '<img src=x onerror="window.__xss=1">';
+const SCRIPT = '<script>window.__xss=2</script>';
+const CLASS_A = '<img src=y onerror="window.__xss=3">';
+const CLASS_B = '<svg onload="window.__xss=4"></svg>';
+const TARGET = '<b id="bold">kind</b>';
+const FILE = '<img src=z onerror="window.__xss=5">.csv';
+
+const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+// 40 rows: a categorical column named IMG whose values are SCRIPT/IMG, a numeric column named
+// SCRIPT, a numeric column, and the target TARGET whose classes are CLASS_A / CLASS_B.
+function hostileCsv(): string {
+  const lines = [[q(IMG), q(SCRIPT), 'num', q(TARGET)].join(',')];
+  for (let i = 0; i < 40; i++) {
+    const cls = i % 2 === 0 ? CLASS_A : CLASS_B;
+    lines.push([q(i % 3 === 0 ? SCRIPT : IMG), String((i * 7) % 11), String(i % 2 === 0 ? i : -i), q(cls)].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function injected(page: Page): Promise<{ xss: unknown; img: number; svg: number; scripts: number; bold: number }> {
+  return page.evaluate(() => ({
+    xss: (window as unknown as { __xss?: unknown }).__xss,
+    img: document.querySelectorAll('img').length,
+    svg: document.querySelectorAll('svg[onload], svg [onload]').length,
+    scripts: document.querySelectorAll('script').length,
+    bold: document.querySelectorAll('#bold').length,
+  }));
+}
+
+test('HTML in file names, headers, values and class labels is shown as text and never runs', async ({ page, site }) => {
+  await page.goto(site);
+  await waitReady(page);
+  const clean = await injected(page);
+  expect(clean.xss).toBeUndefined();
+  expect(clean.img).toBe(0);
+
+  await byId(page, 'csv-input').setInputFiles({ name: FILE, mimeType: 'text/csv', buffer: Buffer.from(hostileCsv()) });
+  await waitReady(page);
+  // The texts are there, literally: file name, column names in the preview and the target select.
+  await expect(page.locator('#data-source')).toContainText(FILE);
+  const header = byId(page, 'preview').locator('thead th');
+  await expect(header.filter({ hasText: IMG })).toHaveCount(1);
+  await expect(header.filter({ hasText: SCRIPT })).toHaveCount(1);
+  await expect(byId(page, 'preview').locator('tbody')).toContainText(SCRIPT);
+  await expect(byId(page, 'target-select')).toHaveValue(TARGET);
+  await expect(byId(page, 'target-select').locator('option', { hasText: IMG })).toHaveCount(1);
+
+  await setEpochs(page, 3);
+  await trainToDone(page);
+  // Class labels reach the confusion matrix (and the usage chart and map legend) as text.
+  await expect(byId(page, 'confusion-matrix')).toContainText(CLASS_A);
+  await expect(byId(page, 'confusion-matrix')).toContainText(CLASS_B);
+  await expect(page.locator('main')).toContainText(CLASS_A);
+
+  // A hostile name on a refused model file lands in the error region as text too.
+  await byId(page, 'load-model-input').setInputFiles({ name: '<img src=w onerror="window.__xss=6">.moe', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model') });
+  await expect(byId(page, 'error')).toContainText('<img src=w onerror="window.__xss=6">.moe');
+
+  // Give any injected handler (onerror/onload fire asynchronously) time to run, then check.
+  await page.waitForTimeout(300);
+  const after = await injected(page);
+  expect(after.xss).toBeUndefined();
+  expect(after.img).toBe(0);
+  expect(after.svg).toBe(0);
+  expect(after.bold).toBe(0);
+  expect(after.scripts).toBe(clean.scripts);
+});
