@@ -1,7 +1,7 @@
 // Native training benchmark: samples/s of the seed workload (E=5, experts [64,32], gate [32],
 // D=16, C=26, batch 32, Adam) on the letter data (read through Rscript from Debian's r-cran-mlbench
 // when present, else synthetic), and W2 (E=16, [256,256], gate [64], batch 256) dense vs top-2.
-// Usage: bench_train [--epochs N] [--w2-rows N] [--synthetic] [--data DIR --json]. Prints medians over
+// Usage: bench_train [--epochs N] [--w2-rows N] [--synthetic] [--data DIR [--json] [--heavy-epochs N]]. Prints medians over
 // epochs; with --data it trains on the prepared split of tests/bench/prepare-data.mjs (the data every
 // peer of `npm run bench` sees) and --json prints one JSON line per workload for tests/bench/run.mjs.
 #include <algorithm>
@@ -177,7 +177,7 @@ void print_json(const char* workload, long rows, int epochs, const Result& r, do
 
 // The bench peer: W1 on all training rows, W2 (dense) and W3 (noisy top-2) on the first w2_rows,
 // same configs as tests/bench/workloads.mjs and peer-moe.mjs (Adam 1e-3, seed 1).
-int run_prepared(const std::string& dir, int epochs, long w2_rows, bool json) {
+int run_prepared(const std::string& dir, int epochs, int heavy_epochs, long w2_rows, bool json) {
   Data d, test;
   if (!load_prepared(dir, &d, &test)) return 1;
   moe::ModelConfig w1;
@@ -198,17 +198,19 @@ int run_prepared(const std::string& dir, int epochs, long w2_rows, bool json) {
   w3.gating.noise = true;
   w3.load_balance = 0.01f;
   const long heavy_rows = std::min(w2_rows, d.n);
-  struct Case { const char* name; const moe::ModelConfig* cfg; long rows; int batch; };
-  const Case cases[] = {{"w1", &w1, d.n, 32}, {"w2", &w2, heavy_rows, 256}, {"w3", &w3, heavy_rows, 256}};
+  struct Case { const char* name; const moe::ModelConfig* cfg; long rows; int batch, epochs; };
+  const Case cases[] = {{"w1", &w1, d.n, 32, epochs},
+                        {"w2", &w2, heavy_rows, 256, heavy_epochs},
+                        {"w3", &w3, heavy_rows, 256, heavy_epochs}};
   for (const Case& c : cases) {
-    const Result r = time_epochs(*c.cfg, d, c.rows, c.batch, epochs, &test);
+    const Result r = time_epochs(*c.cfg, d, c.rows, c.batch, c.epochs, &test);
     if (!r.ok) return 1;
     std::unique_ptr<moe::MoeModel> m;
     double flops = 0;
     if (moe::MoeModel::create(*c.cfg, &m).is_ok()) flops = m->summary().flops_per_sample;
-    if (json) print_json(c.name, c.rows, epochs, r, flops);
+    if (json) print_json(c.name, c.rows, c.epochs, r, flops);
     else std::printf("%s: %.0f samples/s (median of epochs 2..%d), test accuracy %.3f\n", c.name, r.samples_per_s,
-                     epochs, r.test_acc);
+                     c.epochs, r.test_acc);
   }
   return 0;
 }
@@ -218,6 +220,7 @@ int run_prepared(const std::string& dir, int epochs, long w2_rows, bool json) {
 int main(int argc, char** argv) {
   int epochs = 5;
   long w2_rows = 16000;
+  int heavy_epochs = 3;
   bool synthetic = false, json = false;
   std::string data_dir;
   for (int i = 1; i < argc; i++) {
@@ -226,13 +229,15 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--synthetic")) synthetic = true;
     else if (!std::strcmp(argv[i], "--data") && i + 1 < argc) data_dir = argv[++i];
     else if (!std::strcmp(argv[i], "--json")) json = true;
+    else if (!std::strcmp(argv[i], "--heavy-epochs") && i + 1 < argc) heavy_epochs = std::max(1, std::atoi(argv[++i]));
     else {
-      std::fprintf(stderr, "usage: %s [--epochs N] [--w2-rows N] [--synthetic] [--data DIR [--json]]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--epochs N] [--w2-rows N] [--synthetic] [--data DIR [--json] [--heavy-epochs N]]\n",
+                   argv[0]);
       return 2;
     }
   }
   if (json && data_dir.empty()) { std::fprintf(stderr, "bench_train: --json needs --data DIR\n"); return 2; }
-  if (!data_dir.empty()) return run_prepared(data_dir, epochs, w2_rows, json);
+  if (!data_dir.empty()) return run_prepared(data_dir, epochs, heavy_epochs, w2_rows, json);
   Data d;
   if (synthetic || !load_letter(&d)) make_synthetic(&d, 16000);
   std::printf("data: %s, %ld rows\n", d.source.c_str(), d.n);

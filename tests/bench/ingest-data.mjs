@@ -1,5 +1,5 @@
-// Generates the ingestion benchmark's inputs once (deterministic LCG): ingest-numeric.csv (~100 MB,
-// 16 numeric features + an integer class target) and ingest-mixed.csv (~100 MB, numeric + string
+// Generates the ingestion benchmark's inputs once (deterministic LCG): ingest-numeric-100mb.csv (~100 MB,
+// 16 numeric features + an integer class target) and ingest-mixed-100mb.csv (~100 MB, numeric + string
 // columns, ~5% missing cells, string class target). Not a parser; the peers are peer-ingest.mjs.
 import { existsSync, mkdirSync, openSync, writeSync, closeSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +27,8 @@ function writeCsv(path, header, row) {
 
 export function prepareIngest(dir) {
   mkdirSync(dir, { recursive: true });
-  const numeric = join(dir, 'ingest-numeric.csv'), mixed = join(dir, 'ingest-mixed.csv');
+  const mb = Math.round(INGEST_BYTES / 1e6);
+  const numeric = join(dir, `ingest-numeric-${mb}mb.csv`), mixed = join(dir, `ingest-mixed-${mb}mb.csv`);
   if (!existsSync(numeric)) {
     const r = lcg(7);
     const header = [...Array.from({ length: 16 }, (_, j) => `x${j}`), 'label'].join(',');

@@ -1,108 +1,197 @@
-// npm run bench: every peer on every workload, interleaved in one run, reported side by side as
-// ratios (machines here are noisy; ratios from one interleaved run hold better than absolute times).
-// Writes a table to stdout and every figure to bench-results/bench.json.
+// npm run bench: every peer on every workload, interleaved in one run (rep 1 of everything, then
+// rep 2 ...), reported side by side as ratios (machines here are noisy; ratios from one interleaved
+// run hold better than absolute times). Prints one table to stdout, every figure to bench-results/bench.json.
+// Knobs (environment): BENCH_REPS (2), BENCH_EPOCHS (W1, 10), BENCH_HEAVY_EPOCHS (W2/W3, 3),
+// BENCH_HEAVY_ROWS (W2/W3 training rows, 4096), BENCH_HW_ROUNDS (3), BENCH_ONLY (comma list of
+// sections: train,ingest,hardware,browser).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { runBrowser } from './browser/run-browser.mjs';
+import { buildHardware, hardwareSummary, runHardware } from './hardware.mjs';
+import { prepareIngest } from './ingest-data.mjs';
 import { prepareLetter } from './prepare-data.mjs';
-import { median, WORKLOADS, forwardFlops } from './workloads.mjs';
+import { renderReport } from './report.mjs';
+import { packageSize } from './startup.mjs';
+import { HEAVY_ROWS_DEFAULT, median, WORKLOADS } from './workloads.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dataDir = join(root, 'build/bench');
-const reps = Number(process.env.BENCH_REPS ?? 2);
-const epochsFor = { w1: Number(process.env.BENCH_EPOCHS ?? 4), w2: 2, w3: 2 };
+const env = process.env;
+const reps = Number(env.BENCH_REPS ?? 2);
+const heavyRows = Number(env.BENCH_HEAVY_ROWS ?? HEAVY_ROWS_DEFAULT);
+const epochsFor = { w1: Number(env.BENCH_EPOCHS ?? 10), w2: Number(env.BENCH_HEAVY_EPOCHS ?? 3), w3: Number(env.BENCH_HEAVY_EPOCHS ?? 3) };
+const rowsFor = { w1: 0, w2: heavyRows, w3: heavyRows }; // 0 = all 16,000
+const only = new Set((env.BENCH_ONLY ?? 'train,ingest,hardware,browser').split(','));
+const threads = cpus().length;
+
 prepareLetter(dataDir);
+const ingestFiles = only.has('ingest') ? prepareIngest(dataDir) : {};
 
 const node = (script, extra) => ['node', [join(root, 'tests/bench', script), `--data=${dataDir}`, ...extra]];
 const torch = (extra) => ['/usr/bin/python3', [join(root, 'tests/bench/peer_torch.py'), '--data', dataDir, ...extra]];
+const moeArgs = (w, build) => [`--workload=${w}`, `--epochs=${epochsFor[w]}`, `--rows=${rowsFor[w]}`, `--build=${build}`];
+const tfjsArgs = (w, backend) => [`--workload=${w}`, `--epochs=${epochsFor[w]}`, `--rows=${rowsFor[w]}`, `--backend=${backend}`];
+const torchArgs = (w, t) => ['--workload', w, '--epochs', String(epochsFor[w]), '--rows', String(rowsFor[w]), '--threads', String(t)];
 
-/** Each peer: which workloads it runs and the command for one (workload, epochs). */
+/**
+ * Each training peer: the workloads it runs (one process each), or `all` (one process printing a
+ * JSON line per workload), and `skip`: workloads it does not run, with the reason (reported).
+ */
 const PEERS = [
-  { name: 'moe-wasm-simd', workloads: ['w1', 'w2', 'w3'], cmd: (w, e) => node('peer-moe.mjs', [`--workload=${w}`, `--epochs=${e}`, '--build=simd']) },
-  { name: 'moe-wasm-baseline', workloads: ['w1', 'w2', 'w3'], cmd: (w, e) => node('peer-moe.mjs', [`--workload=${w}`, `--epochs=${e}`, '--build=baseline']) },
-  { name: 'tfjs-wasm', workloads: ['w1', 'w2'], cmd: (w, e) => node('peer-tfjs.mjs', [`--workload=${w}`, `--epochs=${e}`, '--backend=wasm']) },
-  { name: 'tfjs-cpu', workloads: ['w1'], cmd: (w, e) => node('peer-tfjs.mjs', [`--workload=${w}`, `--epochs=${e}`, '--backend=cpu']) },
-  { name: 'pytorch-1t', workloads: ['w1', 'w2'], cmd: (w, e) => torch(['--workload', w, '--epochs', String(e), '--threads', '1']) },
-  { name: `pytorch-${cpus().length}t`, workloads: ['w1', 'w2'], cmd: (w, e) => torch(['--workload', w, '--epochs', String(e), '--threads', String(cpus().length)]) },
+  { name: 'moe-wasm-simd', workloads: ['w1', 'w2', 'w3'], cmd: (w) => node('peer-moe.mjs', moeArgs(w, 'simd')) },
+  { name: 'moe-wasm-baseline', workloads: ['w1', 'w2', 'w3'], cmd: (w) => node('peer-moe.mjs', moeArgs(w, 'baseline')) },
+  { name: 'native (C++ core, -march=native)', all: ['w1', 'w2', 'w3'],
+    cmd: () => [join(root, 'build/native/bench_train'), ['--data', dataDir, '--json', '--epochs', String(epochsFor.w1), '--heavy-epochs', String(epochsFor.w2), '--w2-rows', String(heavyRows)]] },
+  { name: 'tfjs-wasm', workloads: ['w1', 'w2'], cmd: (w) => node('peer-tfjs.mjs', tfjsArgs(w, 'wasm')),
+    skip: { w3: 'no top-k gating in the TF.js Layers model (W3 is moe-wasm top-2 vs its own dense gate)' } },
+  { name: 'tfjs-cpu', workloads: ['w1'], cmd: (w) => node('peer-tfjs.mjs', tfjsArgs(w, 'cpu')),
+    skip: { w2: 'not run: ~4x slower than tfjs-wasm on W1, W2 would take minutes per epoch', w3: 'no top-k gating in the TF.js model' } },
+  { name: 'pytorch-1t', workloads: ['w1', 'w2'], cmd: (w) => torch(torchArgs(w, 1)), skip: { w3: 'no top-k gating in the PyTorch model' } },
+  { name: `pytorch-${threads}t`, workloads: ['w1', 'w2'], cmd: (w) => torch(torchArgs(w, threads)), skip: { w3: 'no top-k gating in the PyTorch model' } },
 ];
+const INGEST_PEERS = ['moe-bytes', 'moe-stream', 'papaparse', 'd3-dsv'];
 
-const results = {}; // results[workload][peer] = [{...}, ...] one per repetition
+const results = {}; // results[workload][peer] = [run per repetition]
+const ingest = {}; // ingest[file][peer] = [run per repetition]
 const failures = {};
+const skipped = {};
+for (const p of PEERS) for (const [w, why] of Object.entries(p.skip ?? {})) skipped[`${w}/${p.name}`] = why;
+
+const lastLines = (err) => String(err.stderr || err.message).trim().split('\n').slice(-3).join(' | ');
+function runJson(bin, argv) {
+  const out = execFileSync(bin, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20 * 60 * 1000, maxBuffer: 1 << 26 });
+  return out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+const push = (table, a, b, r) => ((table[a] ??= {})[b] ??= []).push(r);
+const log = (s) => process.stderr.write(s);
+const epochRates = (r) => (r.samplesPerSecond.length > 1 ? r.samplesPerSecond.slice(1) : r.samplesPerSecond);
+
+const t0 = Date.now();
 for (let rep = 0; rep < reps; rep++) {
-  for (const workload of Object.keys(WORKLOADS)) {
-    for (const peer of PEERS) {
-      if (!peer.workloads.includes(workload)) continue;
-      const [bin, argv] = peer.cmd(workload, epochsFor[workload]);
-      process.stderr.write(`bench: rep ${rep + 1}/${reps} ${workload} ${peer.name} ... `);
-      try {
-        const out = execFileSync(bin, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20 * 60 * 1000 });
-        const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-        const r = JSON.parse(line);
-        ((results[workload] ??= {})[peer.name] ??= []).push(r);
-        process.stderr.write(`${Math.round(median(r.samplesPerSecond.slice(1).length ? r.samplesPerSecond.slice(1) : r.samplesPerSecond))} samples/s\n`);
-      } catch (err) {
-        failures[`${workload}/${peer.name}`] = String(err.stderr || err.message).trim().split('\n').slice(-3).join(' | ');
-        process.stderr.write(`could not run: ${failures[`${workload}/${peer.name}`]}\n`);
+  if (only.has('train')) {
+    for (const workload of Object.keys(WORKLOADS)) {
+      for (const peer of PEERS) {
+        const runsAll = peer.all && workload === peer.all[0];
+        if (!peer.workloads?.includes(workload) && !runsAll) continue;
+        log(`bench: rep ${rep + 1}/${reps} ${runsAll ? peer.all.join('+') : workload} ${peer.name} ... `);
+        try {
+          const lines = runJson(...peer.cmd(workload));
+          for (const r of lines) push(results, r.workload ?? workload, peer.name, r);
+          log(lines.map((r) => `${r.workload} ${Math.round(median(epochRates(r)))}`).join(', ') + ' samples/s\n');
+        } catch (err) {
+          for (const w of runsAll ? peer.all : [workload]) failures[`${w}/${peer.name}`] = lastLines(err);
+          log(`could not run: ${lastLines(err)}\n`);
+        }
+      }
+    }
+  }
+  if (only.has('ingest')) {
+    for (const [kind, file] of Object.entries(ingestFiles)) {
+      for (const peer of INGEST_PEERS) {
+        log(`bench: rep ${rep + 1}/${reps} ingest ${kind} ${peer} ... `);
+        try {
+          const [r] = runJson('node', ['--max-old-space-size=8192', join(root, 'tests/bench/peer-ingest.mjs'), `--peer=${peer}`, `--file=${file}`]);
+          push(ingest, kind, peer, r);
+          log(`${r.mbPerSecond.toFixed(1)} MB/s, peak RSS ${r.peakRssMB.toFixed(0)} MB\n`);
+        } catch (err) {
+          failures[`ingest ${kind}/${peer}`] = lastLines(err);
+          log(`could not run: ${lastLines(err)}\n`);
+        }
       }
     }
   }
 }
 
-// Summaries: samples/s is the median over epochs 2..N of every repetition; min-max alongside.
+// Browser (W1, once per repetition in a fresh page each) and the hardware reference (its own rounds).
+const browser = {};
+if (only.has('browser')) {
+  for (let rep = 0; rep < reps; rep++) {
+    const b = await runBrowser(root, WORKLOADS.w1, epochsFor.w1);
+    for (const [p, r] of Object.entries(b.results)) push(browser, 'w1', r.peer, r);
+    for (const [p, why] of Object.entries(b.failures)) failures[`browser w1/${p}`] = why;
+  }
+}
+let hardware = null;
+if (only.has('hardware')) {
+  const hw = runHardware(buildHardware(root), Number(env.BENCH_HW_ROUNDS ?? 3));
+  for (const [k, v] of Object.entries(hw.failures)) failures[`hardware ${k}`] = v;
+  hardware = { ...hw, summary: hardwareSummary(hw) };
+}
+
+// ---- summaries: samples/s is the median over epochs 2..N of every repetition; min-max alongside.
+const summarise = (runs) => {
+  const sps = runs.flatMap(epochRates);
+  return {
+    samplesPerSecond: median(sps), min: Math.min(...sps), max: Math.max(...sps), runs: runs.length,
+    accuracy: median(runs.map((r) => r.accuracy)),
+    peakRssMB: runs.some((r) => r.peakRssMB) ? Math.max(...runs.map((r) => r.peakRssMB ?? 0)) : null,
+    rows: runs[0].rows, epochs: runs[0].epochs, flopsPerSample: runs[0].flopsPerSample ?? null,
+    initToFirstEpochMs: runs[0].initToFirstEpochMs !== undefined ? median(runs.map((r) => r.initToFirstEpochMs)) : null,
+    wasmFeatures: runs[0].wasmFeatures,
+  };
+};
 const summary = {};
-for (const [workload, peers] of Object.entries(results)) {
-  for (const [peer, runs] of Object.entries(peers)) {
-    const sps = runs.flatMap((r) => (r.samplesPerSecond.length > 1 ? r.samplesPerSecond.slice(1) : r.samplesPerSecond));
-    (summary[workload] ??= {})[peer] = {
-      samplesPerSecond: median(sps), min: Math.min(...sps), max: Math.max(...sps),
-      accuracy: median(runs.map((r) => r.accuracy)), peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
-      initToFirstEpochMs: runs[0].initToFirstEpochMs,
+for (const [w, peers] of Object.entries(results)) for (const [p, runs] of Object.entries(peers)) (summary[w] ??= {})[p] = summarise(runs);
+const browserSummary = {};
+for (const [p, runs] of Object.entries(browser.w1 ?? {})) browserSummary[p] = summarise(runs);
+const ingestSummary = {};
+for (const [kind, peers] of Object.entries(ingest)) {
+  for (const [p, runs] of Object.entries(peers)) {
+    const v = runs.map((r) => r.mbPerSecond);
+    (ingestSummary[kind] ??= {})[p] = {
+      mbPerSecond: median(v), min: Math.min(...v), max: Math.max(...v), peakRssMB: median(runs.map((r) => r.peakRssMB)),
+      megabytes: runs[0].megabytes, rows: runs[0].rows, columns: runs[0].columns,
     };
   }
 }
-const ratio = (w, a, b) => (summary[w]?.[a] && summary[w]?.[b] ? summary[w][a].samplesPerSecond / summary[w][b].samplesPerSecond : null);
-const ratios = {
-  'W1 moe-wasm-simd / tfjs-wasm (goal >= 10)': ratio('w1', 'moe-wasm-simd', 'tfjs-wasm'),
-  'W1 moe-wasm-simd / pytorch-1t (goal >= 2)': ratio('w1', 'moe-wasm-simd', 'pytorch-1t'),
-  'W2 moe-wasm-simd / baseline (goal >= 2.5)': ratio('w2', 'moe-wasm-simd', 'moe-wasm-baseline'),
-  'W3 top-2 / dense speed-up, simd (goal >= 4, ideal 8)':
-    summary.w3?.['moe-wasm-simd'] && summary.w2?.['moe-wasm-simd'] ? summary.w3['moe-wasm-simd'].samplesPerSecond / summary.w2['moe-wasm-simd'].samplesPerSecond : null,
-};
-const D = 16, C = 26;
+
+// Training FLOPs per row = 3 x forward FLOPs (forward, dX, dW; 2 per multiply-add; only the experts
+// a row uses, so top-2 counts 2 of 16), from moe's own summary().flopsPerSample.
+const flopsW = { w2: summary.w2?.['moe-wasm-simd']?.flopsPerSample, w3: summary.w3?.['moe-wasm-simd']?.flopsPerSample };
 const gflops = {};
 for (const w of ['w2', 'w3']) {
-  const used = WORKLOADS[w].gating === 'topk' ? WORKLOADS[w].k : WORKLOADS[w].experts;
-  // Training FLOPs counted as 3x the forward multiply-adds x2 (forward, dX, dW).
-  for (const [peer, s] of Object.entries(summary[w] ?? {})) gflops[`${w} ${peer}`] = (3 * forwardFlops(WORKLOADS[w], D, C, used) * s.samplesPerSecond) / 1e9;
+  for (const [p, s] of Object.entries(summary[w] ?? {})) if (flopsW[w]) gflops[`${w} ${p}`] = (3 * flopsW[w] * s.samplesPerSecond) / 1e9;
 }
 
-const lines = [];
-lines.push(`| workload | peer | samples/s (median) | min-max | test acc | peak RSS MB |`);
-lines.push(`| --- | --- | ---: | ---: | ---: | ---: |`);
-for (const [w, peers] of Object.entries(summary)) {
-  for (const [p, s] of Object.entries(peers)) {
-    lines.push(`| ${w} | ${p} | ${s.samplesPerSecond.toFixed(0)} | ${s.min.toFixed(0)}-${s.max.toFixed(0)} | ${s.accuracy.toFixed(3)} | ${s.peakRssMB.toFixed(0)} |`);
-  }
+const sps = (w, p) => summary[w]?.[p]?.samplesPerSecond;
+const div = (a, b) => (a && b ? a / b : null);
+const mb = (k, p) => ingestSummary[k]?.[p]?.mbPerSecond;
+const rss = (k, p) => ingestSummary[k]?.[p]?.peakRssMB;
+const accMoe = summary.w1?.['moe-wasm-simd']?.accuracy, accTf = summary.w1?.['tfjs-wasm']?.accuracy;
+/** Each goal: measured value, target, and whether higher is better (all are). */
+const goals = [
+  { goal: 'W1 moe-wasm SIMD / TF.js wasm, Node', value: div(sps('w1', 'moe-wasm-simd'), sps('w1', 'tfjs-wasm')), target: 10, unit: 'x' },
+  { goal: 'W1 moe-wasm / TF.js wasm, Chromium', value: div(browserSummary['browser-moe-wasm-simd']?.samplesPerSecond, browserSummary['browser-tfjs-wasm']?.samplesPerSecond), target: 10, unit: 'x' },
+  { goal: 'W1 moe-wasm SIMD / PyTorch 1 thread', value: div(sps('w1', 'moe-wasm-simd'), sps('w1', 'pytorch-1t')), target: 2, unit: 'x' },
+  { goal: `W1 test accuracy after ${epochsFor.w1} epochs, moe-wasm minus TF.js wasm (points)`, value: accMoe !== undefined && accTf !== undefined ? 100 * (accMoe - accTf) : null, target: -1, unit: ' pt' },
+  { goal: 'W2 SIMD build / baseline build', value: div(sps('w2', 'moe-wasm-simd'), sps('w2', 'moe-wasm-baseline')), target: 2.5, unit: 'x' },
+  { goal: 'W3 top-2 / dense gate speed-up, moe-wasm SIMD (ideal 8)', value: div(sps('w3', 'moe-wasm-simd'), sps('w2', 'moe-wasm-simd')), target: 4, unit: 'x' },
+  { goal: 'W2 GEMM shapes: wasm SIMD kernels / native -msse4.1 Eigen (geomean)', value: hardware?.summary.wasmVsSse41EigenW2 ?? null, target: 0.7, unit: 'x' },
+  { goal: 'Ingestion numeric: moe fromCSV / papaparse MB/s', value: div(mb('numeric', 'moe-bytes'), mb('numeric', 'papaparse')), target: 3, unit: 'x' },
+  { goal: 'Ingestion mixed: moe fromCSV / papaparse MB/s', value: div(mb('mixed', 'moe-bytes'), mb('mixed', 'papaparse')), target: 3, unit: 'x' },
+  { goal: 'Ingestion numeric: moe fromStream peak RSS / papaparse (fraction, lower is better)', value: div(rss('numeric', 'moe-stream'), rss('numeric', 'papaparse')), target: 1, unit: 'x', lower: true },
+];
+for (const g of goals) {
+  if (g.value === null || g.value === undefined || Number.isNaN(g.value)) g.status = 'n/a (a peer could not run)';
+  else if (g.lower ? g.value <= g.target : g.value >= g.target) g.status = 'met';
+  else if (g.unit === ' pt') g.status = `missed by ${(g.target - g.value).toFixed(1)} pt`;
+  else g.status = `missed by ${(100 * (g.lower ? g.value / g.target - 1 : 1 - g.value / g.target)).toFixed(0)}%`;
 }
-lines.push('');
-for (const [k, v] of Object.entries(ratios)) lines.push(`${k}: ${v === null ? 'n/a' : v.toFixed(2)}`);
-for (const [k, v] of Object.entries(gflops)) lines.push(`GFLOP/s ${k}: ${v.toFixed(2)}`);
-for (const [k, v] of Object.entries(failures)) lines.push(`could not run ${k}: ${v}`);
-console.log(lines.join('\n'));
 
-// Native kernel and training benchmarks (their own tables), when built.
-const extra = {};
-for (const bin of ['bench_kernels', 'bench_train']) {
-  const path = join(root, 'build/native', bin);
-  if (!existsSync(path)) { extra[bin] = 'not built'; continue; }
-  try {
-    extra[bin] = execFileSync(path, [], { encoding: 'utf8', timeout: 10 * 60 * 1000 });
-    console.log(`\n## ${bin} (native)\n${extra[bin]}`);
-  } catch (err) {
-    extra[bin] = `failed: ${err.message}`;
-  }
-}
+const startup = {
+  package: packageSize(root),
+  initToFirstEpochMs: { node: summary.w1?.['moe-wasm-simd']?.initToFirstEpochMs ?? null, chromium: browserSummary['browser-moe-wasm-simd']?.initToFirstEpochMs ?? null },
+};
+const machine = {
+  date: new Date().toISOString(), nproc: threads, cpu: cpus()[0]?.model, node: process.version,
+  minutes: (Date.now() - t0) / 60000,
+};
+const config = { reps, epochs: epochsFor, rows: { w1: 16000, w2: heavyRows, w3: heavyRows }, hardwareRounds: hardware?.rounds };
+const report = { machine, config, summary, browser: browserSummary, gflops, ingest: ingestSummary, hardware, startup, goals, failures, skipped, raw: { results, ingest, browser } };
+
+console.log(renderReport(report));
 mkdirSync(join(root, 'bench-results'), { recursive: true });
-writeFileSync(join(root, 'bench-results/bench.json'), JSON.stringify({ date: new Date().toISOString(), cpus: cpus()[0]?.model, results, summary, ratios, gflops, failures, native: extra }, null, 2));
+writeFileSync(join(root, 'bench-results/bench.json'), JSON.stringify(report, null, 2));
 console.log('\nwrote bench-results/bench.json');
