@@ -73,3 +73,42 @@ test('HTML in file names, headers, values and class labels is shown as text and 
   expect(after.bold).toBe(0);
   expect(after.scripts).toBe(clean.scripts);
 });
+
+test('the CSP is strict (no eval, no inline script, nothing but this origin) and the browser enforces it', async ({ page, site, guard }) => {
+  await page.goto(site);
+  await waitReady(page);
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toBeTruthy();
+  const directives = new Map(csp!.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([k, ...v]) => [k, v]));
+  expect(directives.get('default-src')).toEqual(["'self'"]);
+  expect(directives.get('connect-src')).toEqual(["'self'"]); // data never leaves for another origin
+  expect(directives.get('script-src')).not.toContain("'unsafe-eval'");
+  expect(directives.get('script-src')).not.toContain("'unsafe-inline'");
+  for (const [name, sources] of directives) {
+    for (const s of sources) expect(["'self'", "'none'", "'wasm-unsafe-eval'", 'blob:', 'data:'], `${name} ${s}`).toContain(s);
+  }
+  // Enforced: an inline script and an inline event handler (the two ways injected HTML would run)
+  // are refused. (eval cannot be probed from page.evaluate, which DevTools exempts from the CSP;
+  // the policy above has no 'unsafe-eval'.)
+  const result = await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__inline = 1';
+    document.body.append(s);
+    const b = document.createElement('button');
+    b.setAttribute('onclick', 'window.__handler = 1');
+    document.body.append(b);
+    b.click();
+    b.remove();
+    const w = window as unknown as { __inline?: number; __handler?: number };
+    return { inline: w.__inline, handler: w.__handler };
+  });
+  expect(result.inline).toBeUndefined();
+  expect(result.handler).toBeUndefined();
+  // Those two refusals are the only CSP reports (and console errors), and they are expected here.
+  await expect.poll(() => guard.cspViolations.length).toBe(2);
+  expect(guard.cspViolations.every((v) => v.startsWith('script-src'))).toBe(true);
+  guard.cspViolations.length = 0;
+  expect(guard.consoleErrors.length).toBeGreaterThan(0);
+  expect(guard.consoleErrors.every((e) => e.includes('Content Security Policy'))).toBe(true);
+  guard.consoleErrors.length = 0;
+});
