@@ -15,5 +15,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 bash scripts/build.sh
 cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/native -j "$(nproc)" --target bench_kernels bench_train
+cmake --build build/native -j "$(nproc)" --target bench_kernels bench_train bench_csv
 node tests/bench/run.mjs

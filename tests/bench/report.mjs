@@ -52,12 +52,12 @@ export function renderReport(r) {
       const pp = peers.papaparse;
       for (const [p, s] of Object.entries(peers)) {
         irows.push([`${kind} (${f0(s.megabytes)} MB, ${f0(s.rows)} rows)`, p, f1(s.mbPerSecond), `${f1(s.min)}-${f1(s.max)}`, f0(s.peakRssMB),
-          pp ? `${f2(s.mbPerSecond / pp.mbPerSecond)}x` : '-', pp ? `${f2(s.peakRssMB / pp.peakRssMB)}` : '-']);
+          pp ? `${f2(s.mbPerSecond / pp.mbPerSecond)}x` : '-', pp && s.peakRssMB ? `${f2(s.peakRssMB / pp.peakRssMB)}` : '-']);
       }
     }
     out.push(table(['file', 'peer', 'MB/s', 'min-max', 'peak RSS MB', 'speed vs papaparse', 'RSS vs papaparse'], irows, ['l', 'l', 'r', 'r', 'r', 'r', 'r']));
     out.push('\nmoe-bytes = Dataset.fromCSV(bytes) (type inference, imputation, standardisation, one-hot); moe-stream = Dataset.fromStream(file, 1 MB chunks, ' +
-      'timed including the file read); papaparse / d3-dsv = decode + parse + convert (strings to category codes, empty to NaN). Peak RSS includes the 100 MB input for all but moe-stream.');
+      'timed including the file read); native read_csv = the same C++ parser and encoding, native -march=native, no wasm/JS around it (thread CPU time); papaparse / d3-dsv = decode + parse + convert (strings to category codes, empty to NaN). Peak RSS includes the 100 MB input for all but moe-stream.');
   }
 
   if (r.hardware) {

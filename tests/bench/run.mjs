@@ -51,7 +51,10 @@ const PEERS = [
   { name: 'pytorch-1t', workloads: ['w1', 'w2'], cmd: (w) => torch(torchArgs(w, 1)), skip: { w3: 'no top-k gating in the PyTorch model' } },
   { name: `pytorch-${threads}t`, workloads: ['w1', 'w2'], cmd: (w) => torch(torchArgs(w, threads)), skip: { w3: 'no top-k gating in the PyTorch model' } },
 ];
-const INGEST_PEERS = ['moe-bytes', 'moe-stream', 'papaparse', 'd3-dsv'];
+const INGEST_PEERS = ['moe-bytes', 'moe-stream', 'papaparse', 'd3-dsv', 'native read_csv'];
+const ingestCmd = (peer, file) => (peer === 'native read_csv'
+  ? [join(root, 'build/native/bench_csv'), [file, '--reps', '1']] // the core's parser natively: its own speed, no wasm/JS around it
+  : ['node', ['--max-old-space-size=8192', join(root, 'tests/bench/peer-ingest.mjs'), `--peer=${peer}`, `--file=${file}`]]);
 
 const results = {}; // results[workload][peer] = [run per repetition]
 const ingest = {}; // ingest[file][peer] = [run per repetition]
@@ -92,9 +95,9 @@ for (let rep = 0; rep < reps; rep++) {
       for (const peer of INGEST_PEERS) {
         log(`bench: rep ${rep + 1}/${reps} ingest ${kind} ${peer} ... `);
         try {
-          const [r] = runJson('node', ['--max-old-space-size=8192', join(root, 'tests/bench/peer-ingest.mjs'), `--peer=${peer}`, `--file=${file}`]);
+          const [r] = runJson(...ingestCmd(peer, file));
           push(ingest, kind, peer, r);
-          log(`${r.mbPerSecond.toFixed(1)} MB/s, peak RSS ${r.peakRssMB.toFixed(0)} MB\n`);
+          log(`${r.mbPerSecond.toFixed(1)} MB/s${r.peakRssMB ? `, peak RSS ${r.peakRssMB.toFixed(0)} MB` : ''}\n`);
         } catch (err) {
           failures[`ingest ${kind}/${peer}`] = lastLines(err);
           log(`could not run: ${lastLines(err)}\n`);
@@ -141,7 +144,7 @@ for (const [kind, peers] of Object.entries(ingest)) {
   for (const [p, runs] of Object.entries(peers)) {
     const v = runs.map((r) => r.mbPerSecond);
     (ingestSummary[kind] ??= {})[p] = {
-      mbPerSecond: median(v), min: Math.min(...v), max: Math.max(...v), peakRssMB: median(runs.map((r) => r.peakRssMB)),
+      mbPerSecond: median(v), min: Math.min(...v), max: Math.max(...v), peakRssMB: runs[0].peakRssMB ? median(runs.map((r) => r.peakRssMB)) : null,
       megabytes: runs[0].megabytes, rows: runs[0].rows, columns: runs[0].columns,
     };
   }
