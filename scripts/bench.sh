@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # npm run bench: builds everything, installs the peers' system packages where missing (Debian's
 # r-cran-mlbench for the Letter data, python3-torch for PyTorch), then runs every peer interleaved.
-# BENCH_REPS (default 2) and BENCH_EPOCHS (W1, default 4) trade time for steadier numbers.
+# Knobs: BENCH_REPS (default 2), BENCH_EPOCHS (W1, 10), BENCH_HEAVY_EPOCHS (W2/W3, 3), BENCH_HEAVY_ROWS
+# (W2/W3 training rows every peer uses, 4096), BENCH_HW_ROUNDS (kernel rounds, 3), BENCH_INGEST_MB (100),
+# BENCH_ONLY (train,ingest,hardware,browser). Output: a Markdown table on stdout, bench-results/bench.json.
+# BENCH_REPS=1 takes about 15-20 minutes on 2 shared cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
