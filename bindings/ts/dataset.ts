@@ -2,6 +2,7 @@
 // the wasm core or built from arrays; split() runs here in TS. A Dataset holds no wasm memory.
 import { AbortError, MoEError } from './errors.js';
 import { current, guard, type RawDataset } from './module-loader.js';
+import { checkHeapRoom, mib } from './heap.js';
 import { int, num, type Task } from './options.js';
 
 export type ColumnKind = 'numeric' | 'categorical' | 'target' | 'ignored';
@@ -113,6 +114,8 @@ export class Dataset {
     else if (input instanceof Uint8Array) bytes = input;
     else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
     else throw new MoEError(`Dataset.fromCSV: input must be a string, Uint8Array or ArrayBuffer, got ${typeof input}`);
+    // The text is copied in and parsed next to it: about 3x the text at the peak.
+    checkHeapRoom(module, 3 * bytes.length, `Dataset.fromCSV: a CSV of ${mib(bytes.length)} MiB`, 'read a smaller file or fewer columns');
     return Dataset.#fromRaw(raw.readCsv(bytes, rawCsvOptions(options, 'Dataset.fromCSV')));
   }
 

@@ -3,6 +3,7 @@
 import { AbortError, MoEError, check } from './errors.js';
 import { Dataset, checkFeatures, checkLabels, type Schema } from './dataset.js';
 import { current, guard, type LoadedModule, type RawModel } from './module-loader.js';
+import { checkHeapRoom, mib } from './heap.js';
 import { buildOnnx, type OnnxTensor } from './onnx-export.js';
 import { fromRawConfig, int, num, toRawConfig, type MoEOptions, type RawConfig } from './options.js';
 
@@ -43,22 +44,6 @@ function checkModelSize(params: number): void {
 function denseParameters(c: RawConfig): number {
   const mlp = (dims: number[]) => dims.slice(1).reduce((sum, out, i) => sum + dims[i] * out + out, 0);
   return c.experts * mlp([c.input_dim, ...c.expert_hidden, c.output_dim]) + mlp([c.input_dim, ...c.gate_hidden, c.experts]);
-}
-
-// The wasm heap's maximum (bindings/wasm/wasm.cmake: -sMAXIMUM_MEMORY=2147483648), and what is kept
-// free of data for the stack, static data, the model's working buffers and fragmentation.
-export const MAX_HEAP_BYTES = 2 ** 31;
-const HEAP_RESERVE = 64 * 2 ** 20;
-const mib = (bytes: number): number => Math.ceil(bytes / 2 ** 20);
-
-// Refuses a call whose copies into wasm memory (`bytes`) cannot fit next to what is already
-// allocated, before anything is scanned or copied: a failed allocation would abort the module.
-function checkHeapRoom(module: LoadedModule, bytes: number, what: string, hint: string): void {
-  const free = MAX_HEAP_BYTES - module.raw.heapUsage() - HEAP_RESERVE;
-  if (bytes > free) {
-    throw new MoEError(`${what}: the data needs about ${mib(bytes)} MiB of wasm memory but only ${mib(Math.max(free, 0))} MiB ` +
-      `of the ${mib(MAX_HEAP_BYTES)} MiB heap are free: ${hint}`, 'OutOfRange');
-  }
 }
 
 // Number of values in x without scanning it (a Float32Array, an array of rows or an array-like).

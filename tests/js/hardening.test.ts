@@ -52,7 +52,7 @@ describe('memory limits', () => {
     keep.dispose();
   });
 
-  it('absurd widths, too many experts and oversized model files are refused before allocating', async () => {
+  it('absurd widths, too many experts, oversized model files and CSV text are refused before allocating', async () => {
     const before = heapUsage().allocated;
     expect(() => new MoE({ inputDim: 4, outputDim: 3, experts: 1024, expertHidden: [65536] })).toThrow(/would need about \d+ MiB of wasm memory/);
     expect(() => new MoE({ inputDim: 65536, outputDim: 3, experts: 8, expertHidden: [4096, 4096] })).toThrow(MoEError);
@@ -61,6 +61,8 @@ describe('memory limits', () => {
     const file = new Uint8Array(1 << 30);
     file.set(new TextEncoder().encode('MOEWASM\0'));
     await expect(loadModel(file)).rejects.toThrow(/loadModel: a model file of 1024 MiB: the data needs about \d+ MiB/);
+    // The same gigabyte as CSV text: refused before it is copied in (it would be parsed next to itself).
+    expect(() => Dataset.fromCSV(file)).toThrow(/Dataset.fromCSV: a CSV of 1024 MiB: the data needs about 3072 MiB of wasm memory/);
     expect(heapUsage().allocated).toBe(before);
   });
 
