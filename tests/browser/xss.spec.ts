@@ -1,7 +1,8 @@
-// Hostile text on the demo page (issue 7): file names, column names, categories and class labels
-// that are HTML/script are shown as text, never parsed. A CSV carrying them goes through the whole
-// flow (preview, target choice, training, confusion matrix, expert usage, map legend, downloads);
-// the page must never run them: window.__xss stays undefined and no element appears from them.
+// Hostile input on the demo page (issue 7). File names, column names, categories and class labels
+// that are HTML/script are shown as text, never parsed: a CSV carrying them goes through the whole
+// flow (preview, target choice, training, confusion matrix, expert usage, map legend, errors) and
+// window.__xss stays undefined, no element appears from them. Also: the CSP is strict and enforced,
+// and a training worker that throws gives a clear error instead of a hang.
 import { byId, expect, setEpochs, test, trainToDone, waitReady } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -111,4 +112,23 @@ test('the CSP is strict (no eval, no inline script, nothing but this origin) and
   expect(guard.consoleErrors.length).toBeGreaterThan(0);
   expect(guard.consoleErrors.every((e) => e.includes('Content Security Policy'))).toBe(true);
   guard.consoleErrors.length = 0;
+});
+
+test('a training worker that throws mid-training: a clear error, no hang; after a reload training works', async ({ page, site, guard }) => {
+  await page.goto(site);
+  await waitReady(page);
+  await setEpochs(page, 100000);
+  await byId(page, 'train-button').click();
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'training');
+  await expect.poll(() => page.workers().length).toBeGreaterThan(0);
+  const worker = page.workers().find((w) => !w.url().includes('sw.js')) ?? page.workers()[0];
+  await worker.evaluate(() => { setTimeout(() => { throw new Error('boom in the training worker'); }, 0); });
+  await expect(byId(page, 'error')).toContainText('boom in the training worker');
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'error');
+  await expect(byId(page, 'train-button')).toBeVisible();
+  guard.consoleErrors = guard.consoleErrors.filter((e) => !e.includes('boom in the training worker'));
+  await page.reload();
+  await waitReady(page);
+  await setEpochs(page, 2);
+  await trainToDone(page);
 });
