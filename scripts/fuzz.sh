@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target (clang-14, ASan + UBSan) in build/fuzz and runs it for a bounded time.
-# Usage: scripts/fuzz.sh csv|model [seconds=60]. Seeds: tests/fixtures/csv, or tests/fixtures/model-v1.moe.
+# Usage: scripts/fuzz.sh csv|model [seconds=60]. Seeds: tests/fixtures/csv, or the .moe files in tests/fixtures.
 # New findings go to build/fuzz/corpus-TARGET; crashes to build/fuzz/TARGET-crash-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ for lib in fast_float xsimd; do
 done
 case "$target" in
   csv) seeds=(tests/fixtures/csv); max_len=65536 ;;
-  model) seeds=(); cp tests/fixtures/model-v1.moe "$out/corpus-$target/"; max_len=262144 ;;
+  model) seeds=(); cp tests/fixtures/model-v1.moe tests/fixtures/fuzz/*.moe "$out/corpus-$target/"; max_len=262144 ;;
   *) echo "fuzz: unknown target '$target' (csv or model)" >&2; exit 2 ;;
 esac
 bin="$out/fuzz_$target"
