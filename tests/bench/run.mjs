@@ -47,7 +47,7 @@ const PEERS = [
   { name: 'tfjs-wasm', workloads: ['w1', 'w2'], cmd: (w) => node('peer-tfjs.mjs', tfjsArgs(w, 'wasm')),
     skip: { w3: 'no top-k gating in the TF.js Layers model (W3 is moe-wasm top-2 vs its own dense gate)' } },
   { name: 'tfjs-cpu', workloads: ['w1'], cmd: (w) => node('peer-tfjs.mjs', tfjsArgs(w, 'cpu')),
-    skip: { w2: 'not run: ~4x slower than tfjs-wasm on W1, W2 would take minutes per epoch', w3: 'no top-k gating in the TF.js model' } },
+    skip: { w2: 'about 4x slower than tfjs-wasm on W1, so W2 would take minutes per epoch', w3: 'no top-k gating in the TF.js model' } },
   { name: 'pytorch-1t', workloads: ['w1', 'w2'], cmd: (w) => torch(torchArgs(w, 1)), skip: { w3: 'no top-k gating in the PyTorch model' } },
   { name: `pytorch-${threads}t`, workloads: ['w1', 'w2'], cmd: (w) => torch(torchArgs(w, threads)), skip: { w3: 'no top-k gating in the PyTorch model' } },
 ];
