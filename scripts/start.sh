@@ -4,11 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MOE_SKIP_BROWSER=${MOE_SKIP_BROWSER:-1} bash scripts/bootstrap.sh
-if [ -f scripts/build.sh ]; then bash scripts/build.sh; fi
-# scripts/build.sh builds the site too once it knows about it; build it here otherwise.
-if ! grep -q 'build-site.sh' scripts/build.sh 2>/dev/null || [ ! -f dist/site/index.html ]; then
-  bash scripts/build-site.sh
-fi
+bash scripts/build.sh   # the package (both wasm builds, tsc) and the site into dist/site
 PORT=${PORT:-8080}
 echo "start: open http://localhost:${PORT}/ (Ctrl+C to stop)" >&2
 exec node scripts/serve.mjs dist/site --port "$PORT" --host "${HOST:-127.0.0.1}"
