@@ -177,14 +177,18 @@ export function renderConfusion(table: HTMLTableElement, matrix: number[][] | nu
   table.append(caption, thead, tbody);
 }
 
-/** Mixes a #rrggbb colour with white (keep = share of the colour). */
-function lighten(hex: string, keep: number): string {
+/** Mixes a #rrggbb colour with white (keep = share of the colour); returns [r, g, b]. */
+function lighten(hex: string, keep: number): [number, number, number] {
   const v = parseInt(hex.slice(1), 16);
   const mix = (x: number) => Math.round(255 - (255 - x) * keep);
-  return `rgb(${mix(v >> 16)}, ${mix((v >> 8) & 255)}, ${mix(v & 255)})`;
+  return [mix(v >> 16), mix((v >> 8) & 255), mix(v & 255)];
 }
 
-/** Paints the winning expert per grid cell and the test rows on top. */
+/**
+ * Paints the winning expert per grid cell and the test rows on top. The regions are written as one
+ * ImageData (one pass over the pixels) rather than one fillRect per cell: G*G fillRect calls with a
+ * parsed colour string each took ~50 ms of main thread at G = 64, a long task at the end of training.
+ */
 export function drawExpertMap(canvas: HTMLCanvasElement, legend: HTMLElement, map: ExpertMap | null, classes: string[]): void {
   const ctx = canvas.getContext('2d');
   legend.replaceChildren();
@@ -193,23 +197,48 @@ export function drawExpertMap(canvas: HTMLCanvasElement, legend: HTMLElement, ma
   if (!map) return;
   const w = canvas.width;
   const h = canvas.height;
-  const cw = w / map.grid;
-  const ch = h / map.grid;
-  for (let r = 0; r < map.grid; r++) {
-    for (let c = 0; c < map.grid; c++) {
-      ctx.fillStyle = lighten(expertColor(map.winner[r * map.grid + c]), 0.45);
-      ctx.fillRect(Math.floor(c * cw), Math.floor(h - (r + 1) * ch), Math.ceil(cw), Math.ceil(ch));
+  const g = map.grid;
+  // Regions: pixel (px, py) shows cell (row from the bottom, column) of the winner grid.
+  const palette = Array.from({ length: Math.max(1, map.experts) }, (_, e) => lighten(expertColor(e), 0.45));
+  const img = ctx.createImageData(w, h);
+  const px = img.data; // (H, W, 4) RGBA
+  const colOf = new Int32Array(w); // (W) grid column of each pixel column
+  for (let x = 0; x < w; x++) colOf[x] = Math.min(g - 1, Math.floor((x * g) / w));
+  for (let y = 0; y < h; y++) {
+    const r = Math.min(g - 1, Math.floor(((h - 1 - y) * g) / h));
+    const cells = r * g;
+    let o = y * w * 4;
+    for (let x = 0; x < w; x++, o += 4) {
+      const rgb = palette[map.winner[cells + colOf[x]] % palette.length];
+      px[o] = rgb[0];
+      px[o + 1] = rgb[1];
+      px[o + 2] = rgb[2];
+      px[o + 3] = 255;
     }
   }
+  ctx.putImageData(img, 0, 0);
+  // Test rows: one path per class colour (fill, then outline) instead of one path per point.
   const sx = (v: number) => ((v - map.xRange[0]) / (map.xRange[1] - map.xRange[0])) * w;
   const sy = (v: number) => h - ((v - map.yRange[0]) / (map.yRange[1] - map.yRange[0])) * h;
+  const byColour = new Map<number, number[]>();
   for (let i = 0; i < map.pointClass.length; i++) {
-    const k = map.pointClass[i];
+    const k = map.pointClass[i] >= 0 ? map.pointClass[i] % CLASS_COLORS.length : -1;
+    let list = byColour.get(k);
+    if (!list) byColour.set(k, (list = []));
+    list.push(i);
+  }
+  ctx.lineWidth = 1;
+  for (const [k, list] of byColour) {
+    const fill = k >= 0 ? CLASS_COLORS[k] : '#222';
     ctx.beginPath();
-    ctx.arc(sx(map.points[2 * i]), sy(map.points[2 * i + 1]), 3.2, 0, 2 * Math.PI);
-    ctx.fillStyle = k >= 0 ? CLASS_COLORS[k % CLASS_COLORS.length] : '#222';
-    ctx.strokeStyle = k >= 0 && CLASS_COLORS[k % CLASS_COLORS.length] === '#ffffff' ? '#111' : '#fff';
-    ctx.lineWidth = 1;
+    for (const i of list) {
+      const x = sx(map.points[2 * i]);
+      const y = sy(map.points[2 * i + 1]);
+      ctx.moveTo(x + 3.2, y);
+      ctx.arc(x, y, 3.2, 0, 2 * Math.PI);
+    }
+    ctx.fillStyle = fill;
+    ctx.strokeStyle = fill === '#ffffff' ? '#111' : '#fff';
     ctx.fill();
     ctx.stroke();
   }
