@@ -62,8 +62,11 @@ Status fit_target(const TableBuilder& t, TaskOption opt, Schema* s, std::vector<
   return Status::ok();
 }
 
-void fit_numeric(const TableBuilder& t, const RawColumn& c, SchemaColumn* sc, std::vector<std::string>* w) {
-  std::vector<float> present;  // (rows - missing)
+// `scratch` is reused across columns so each column does not fault in a fresh buffer.
+void fit_numeric(const TableBuilder& t, const RawColumn& c, SchemaColumn* sc, std::vector<std::string>* w,
+                 std::vector<float>* scratch) {
+  std::vector<float>& present = *scratch;  // (rows - missing)
+  present.clear();
   present.reserve(c.num.size());
   double sum = 0;
   for (float v : c.num)
@@ -162,7 +165,7 @@ Status fit_schema(const TableBuilder& t, TaskOption task, Schema* out, std::vect
   *out = Schema();
   if (t.target < 0) return Status::invalid("no target column was chosen");
   MOE_RETURN_IF_ERROR(fit_target(t, task, out, warnings));
-  std::vector<std::string> dropped;
+  std::vector<float> scratch;  // (rows) fit_numeric's working copy, shared by all columns
   for (size_t j = 0; j < t.columns.size(); ++j) {
     const RawColumn& c = t.columns[j];
     SchemaColumn sc;
@@ -172,7 +175,7 @@ Status fit_schema(const TableBuilder& t, TaskOption task, Schema* out, std::vect
     } else if (c.categorical) {
       fit_categorical(t, c, &sc, warnings);
     } else {
-      fit_numeric(t, c, &sc, warnings);
+      fit_numeric(t, c, &sc, warnings, &scratch);
     }
     if (sc.kind == ColumnKind::Numeric) out->feature_names.push_back(sc.name);
     if (sc.kind == ColumnKind::Categorical)
@@ -201,7 +204,9 @@ Status apply_schema(const TableBuilder& t, const Schema& s, bool fitted_here, En
   for (size_t j = 0; j < t.columns.size(); ++j) by_name.emplace(t.columns[j].name, j);
   out->rows = R;
   out->num_features = F;
-  out->features.assign(size_t(R) * size_t(F), 0.0f);
+  // Each output row is written exactly once: rows are encoded into a small cache-resident block
+  // (zeroed there) and appended, so the (R, F) matrix is never zero-filled and then rewritten.
+  out->features.reserve(size_t(R) * size_t(F));
   std::vector<bool> used(t.columns.size(), false);
   // One encoder per feature column, prepared once; rows are then encoded in blocks so the strided
   // writes of every column land in a cache-sized slice of the (R, F) output.
@@ -250,10 +255,12 @@ Status apply_schema(const TableBuilder& t, const Schema& s, bool fitted_here, En
     encs.push_back(std::move(e));
   }
   if (f0 != F) return Status::corrupt("the schema's feature names do not match its columns");
-  float* x = out->features.data();  // (R, F)
   constexpr int64_t kBlock = 256;
+  std::vector<float> block(size_t(std::min<int64_t>(R, kBlock)) * size_t(F));  // (kBlock, F)
   for (int64_t r0 = 0; r0 < R; r0 += kBlock) {
     const int64_t r1 = std::min(R, r0 + kBlock);
+    std::fill(block.begin(), block.end(), 0.0f);
+    float* x = block.data();  // (r1 - r0, F): output row r is x + (r - r0) * F
     for (Enc& e : encs) {
       const SchemaColumn& sc = *e.sc;
       const RawColumn& c = *e.c;
@@ -268,7 +275,7 @@ Status apply_schema(const TableBuilder& t, const Schema& s, bool fitted_here, En
             if (id != -1 && std::isnan(v)) ++e.text;
           }
           if (std::isnan(v)) { v = sc.impute; ++e.imputed; }
-          x[size_t(r) * size_t(F) + size_t(e.f0)] = float((v - sc.mean) / sc.scale);
+          x[size_t(r - r0) * size_t(F) + size_t(e.f0)] = float((v - sc.mean) / sc.scale);
         }
         continue;
       }
@@ -296,9 +303,10 @@ Status apply_schema(const TableBuilder& t, const Schema& s, bool fitted_here, En
           }
           continue;
         }
-        x[size_t(r) * size_t(F) + size_t(e.f0 + k)] = 1.0f;
+        x[size_t(r - r0) * size_t(F) + size_t(e.f0 + k)] = 1.0f;
       }
     }
+    out->features.insert(out->features.end(), x, x + size_t(r1 - r0) * size_t(F));
   }
   for (const Enc& e : encs) {
     const SchemaColumn& sc = *e.sc;

@@ -100,6 +100,7 @@ Status TableBuilder::start(const RowView& row) {
   if (opt_.expected_rows > 0) {
     int64_t cap = std::min<int64_t>(opt_.expected_rows, kMaxCells / int64_t(ncols_));
     for (RawColumn& c : columns) c.num.reserve(size_t(cap));
+    lines.reserve(size_t(cap));
   }
   std::vector<std::string> blanks;
   for (size_t j = 0; j < ncols_; ++j) {
