@@ -4,6 +4,7 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Guard, isForeign, newGuard, reportCspViolations } from './page-checks';
 // @ts-expect-error plain ESM script without type declarations
 import { startServer } from '../../scripts/serve.mjs';
 
@@ -16,11 +17,7 @@ export interface Server {
   close(): Promise<void>;
 }
 
-export interface Guard {
-  consoleErrors: string[];
-  cspViolations: string[];
-  foreignRequests: string[];
-}
+export type { Guard };
 
 export async function serve(prefix = '/'): Promise<Server> {
   return startServer({ root: SITE_DIR, port: 0, host: '127.0.0.1', prefix });
@@ -28,24 +25,16 @@ export async function serve(prefix = '/'): Promise<Server> {
 
 /** Records what must never happen on the page; checked after each test. */
 export async function guardPage(page: Page, origin: string): Promise<Guard> {
-  const g: Guard = { consoleErrors: [], cspViolations: [], foreignRequests: [] };
+  const g = newGuard();
   page.on('console', (m) => {
     if (m.type() === 'error') g.consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => g.consoleErrors.push(`pageerror: ${e.message}`));
   page.context().on('request', (r) => {
-    const u = r.url();
-    if (u.startsWith('blob:') || u.startsWith('data:')) return;
-    if (new URL(u).origin !== origin) g.foreignRequests.push(u);
+    if (isForeign(r.url(), origin)) g.foreignRequests.push(r.url());
   });
   await page.exposeFunction('__reportCsp', (s: string) => g.cspViolations.push(s));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { __reportCsp: (s: string) => void }).__reportCsp(
-        `${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`,
-      );
-    });
-  });
+  await page.addInitScript(reportCspViolations, '__reportCsp');
   return g;
 }
 

@@ -1,8 +1,7 @@
 // Bad input on the demo page: each file gets a clear message in the error region and the next good
 // file works. Also: drag and drop of a CSV, and bad option values.
 import { byId, expect, setEpochs, test, trainToDone, waitReady } from './fixtures';
-
-const GOOD = 'a,b,kind\n1,2,x\n2,1,y\n3,4,x\n4,3,y\n5,6,x\n6,5,y\n7,8,x\n8,7,y\n9,10,x\n10,9,y\n';
+import { GOOD_CSV as GOOD } from './page-checks';
 
 test('a JSON file renamed .csv and a ragged CSV are refused clearly; the next file works', async ({ page, site }) => {
   await page.goto(site);

@@ -1,6 +1,7 @@
 // The built site after its first visit: the service worker serves it with the server gone, and it
 // still trains. Also: the build works under a sub-path.
 import { byId, expect, expectClean, guardPage, serve, setEpochs, test, trainToDone, waitReady } from './fixtures';
+import { OFFLINE_NOISE, untilServiceWorkerControls } from './page-checks';
 
 test('after the first visit the page reloads and trains offline', async ({ browser }) => {
   const server = await serve();
@@ -10,12 +11,7 @@ test('after the first visit the page reloads and trains offline', async ({ brows
   try {
     await page.goto(server.url);
     await waitReady(page);
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) {
-        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-      }
-    });
+    await page.evaluate(untilServiceWorkerControls);
     await server.close();
     await page.reload();
     await waitReady(page);
@@ -26,7 +22,7 @@ test('after the first visit the page reloads and trains offline', async ({ brows
     expect(acc).toBeGreaterThanOrEqual(0);
     expect(acc).toBeLessThanOrEqual(1);
     // Going offline may make the browser log a failed service-worker update check; nothing else.
-    guard.consoleErrors = guard.consoleErrors.filter((e) => !/sw\.js|ServiceWorker|ERR_CONNECTION_REFUSED/i.test(e));
+    guard.consoleErrors = guard.consoleErrors.filter((e) => !OFFLINE_NOISE.test(e));
     expectClean(guard);
   } finally {
     await context.close();

@@ -1,5 +1,6 @@
 // Playwright setup for the demo site's browser tests: Debian's Chromium (never a downloaded browser),
 // one worker (the machine has 2 cores), the production build in dist/site served by scripts/serve.mjs.
+// The one project is named "chromium" so a failure names its engine (Firefox runs in tests/firefox).
 import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
@@ -12,6 +13,7 @@ export default defineConfig({
   fullyParallel: false,
   retries: 0,
   reporter: [['list']],
+  projects: [{ name: 'chromium' }],
   use: {
     browserName: 'chromium',
     headless: true,

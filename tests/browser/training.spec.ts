@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULTS_DIR, byId, expect, setEpochs, test, trainToDone, waitReady } from './fixtures';
+import { mixedCsv, paintedFraction } from './page-checks';
 
 function number(text: string | null): number {
   expect(text ?? '').toMatch(/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i);
@@ -34,12 +35,7 @@ test('a preselected sample trains with one click and shows every result', async 
   await expect(byId(page, 'expert-usage').locator('.usage-row')).toHaveCount(4);
   await expect(byId(page, 'loss-chart')).toHaveAttribute('data-points', '8');
   // The expert map canvas has been painted.
-  const painted = await byId(page, 'expert-map').evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-    return n / (c.width * c.height);
-  });
+  const painted = await byId(page, 'expert-map').evaluate(paintedFraction);
   expect(painted).toBeGreaterThan(0.9);
 
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -49,14 +45,7 @@ test('a preselected sample trains with one click and shows every result', async 
 test('an uploaded CSV is previewed as text; changing the target changes the task', async ({ page, site }) => {
   await page.goto(site);
   await waitReady(page);
-  const rows = ['x1,x2,label,score'];
-  for (let i = 0; i < 60; i++) {
-    const x1 = ((i * 37) % 17) / 4;
-    const x2 = ((i * 11) % 13) / 3;
-    const label = i === 0 ? '<b>odd</b>' : x1 > x2 ? 'big' : 'small';
-    rows.push(`${x1},${x2},${label},${(x1 * 2 + x2 + (i % 5) / 10).toFixed(3)}`);
-  }
-  await byId(page, 'csv-input').setInputFiles({ name: 'custom <i>name</i>.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+  await byId(page, 'csv-input').setInputFiles({ name: 'custom <i>name</i>.csv', mimeType: 'text/csv', buffer: Buffer.from(mixedCsv()) });
   await waitReady(page);
   await expect(byId(page, 'target-select')).toHaveValue('score');
   await expect(page.locator('#task-detected')).toContainText('regression');
