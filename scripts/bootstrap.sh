@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 apt_packages=(cmake g++ clang-14 libclang-rt-14-dev libeigen3-dev libxsimd-dev libfast-float-dev googletest libgtest-dev binaryen wabt)
 # Emscripten: an emsdk on PATH wins; otherwise Debian's package.
 if ! command -v emcc >/dev/null 2>&1; then apt_packages+=(emscripten); fi
-# Browser tests need Debian's Chromium (never a downloaded browser).
-if [ "${MOE_SKIP_BROWSER:-0}" != "1" ]; then apt_packages+=(chromium); fi
+# Browser tests need Debian's Chromium and Firefox ESR (never a downloaded browser).
+if [ "${MOE_SKIP_BROWSER:-0}" != "1" ]; then apt_packages+=(chromium firefox-esr); fi
 
 missing=()
 for p in "${apt_packages[@]}"; do

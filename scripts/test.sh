@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm test: set everything up, then run every test layer in order: the native C++ suite, the same
 # suite under ASan+UBSan, bounded fuzz runs of the CSV reader and the model loader, the package
-# (Vitest, real wasm) and the demo site (Playwright, Debian's Chromium).
+# (Vitest, real wasm) and the demo site in Debian's Chromium (Playwright) and Firefox ESR (WebDriver BiDi).
 # MOE_FUZZ_SECONDS (default 45) sets each fuzz run's length; 0 skips fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,4 +27,5 @@ if [ "$fuzz_seconds" != 0 ]; then
 fi
 stage "package";       bash scripts/test-js.sh
 stage "browser";       bash scripts/test-browser.sh
+stage "firefox";       MOE_SKIP_SITE_BUILD=1 bash scripts/test-firefox.sh
 stage "done"

@@ -1,0 +1,143 @@
+// Drives the demo page in Firefox through its data-testid contract (puppeteer-core over BiDi): one
+// browser context per test with its own download folder, and a guard that records console errors,
+// page errors, CSP violations and requests to other origins (the same Guard the Chromium specs use).
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import { expect } from 'vitest';
+import { type Guard, isForeign, newGuard, reportCspViolations } from '../browser/page-checks';
+// @ts-expect-error plain ESM script without type declarations
+import { startServer } from '../../scripts/serve.mjs';
+
+export const SITE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/site');
+
+export interface Server {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** dist/site on 127.0.0.1 (a free port), optionally under a sub-path. */
+export function serve(prefix = '/'): Promise<Server> {
+  return startServer({ root: SITE_DIR, port: 0, host: '127.0.0.1', prefix });
+}
+
+export interface Session {
+  page: Page;
+  guard: Guard;
+  context: BrowserContext;
+  /** Folder the browser saves this test's downloads into. */
+  downloads: string;
+}
+
+export async function openSession(browser: Browser, origin: string): Promise<Session> {
+  const downloads = await mkdtemp(join(tmpdir(), 'moe-firefox-dl-'));
+  const context = await browser.createBrowserContext({ downloadBehavior: { policy: 'allow', downloadPath: downloads } });
+  const page = await context.newPage();
+  const guard = newGuard();
+  page.on('console', (m) => {
+    if (m.type() === 'error') guard.consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => guard.consoleErrors.push(`pageerror: ${(e as Error).message ?? e}`));
+  page.on('request', (r) => {
+    if (isForeign(r.url(), origin)) guard.foreignRequests.push(r.url());
+  });
+  await page.exposeFunction('__reportCsp', (s: string) => void guard.cspViolations.push(s));
+  await page.evaluateOnNewDocument(reportCspViolations, '__reportCsp');
+  return { page, guard, context, downloads };
+}
+
+export async function closeSession(s: Session): Promise<void> {
+  await s.context.close().catch(() => {});
+  await rm(s.downloads, { recursive: true, force: true });
+}
+
+export function expectClean(g: Guard): void {
+  expect(g.cspViolations, '[firefox] CSP violations').toEqual([]);
+  expect(g.consoleErrors, '[firefox] console errors').toEqual([]);
+  expect(g.foreignRequests, '[firefox] requests to other origins').toEqual([]);
+}
+
+export const sel = (testId: string) => `[data-testid="${testId}"]`;
+
+export const text = (page: Page, testId: string) => page.$eval(sel(testId), (e) => e.textContent ?? '');
+
+/** Whether the element is not rendered (hidden attribute or display: none on it or an ancestor). */
+export const isHidden = (page: Page, css: string) =>
+  page.$eval(css, (e) => (e as HTMLElement).hidden || (e as HTMLElement).offsetParent === null);
+
+export const progressValue = (page: Page) => page.$eval(sel('epoch-progress'), (p) => (p as HTMLProgressElement).value);
+
+/** Waits for body[data-state]; on timeout the error says where the page is stuck and why. */
+export async function waitState(page: Page, want: string, timeout = 60_000): Promise<void> {
+  try {
+    await page.waitForFunction((s) => document.body.dataset.state === s, { timeout, polling: 100 }, want);
+  } catch {
+    const where = await page.evaluate(() => ({
+      state: document.body.dataset.state,
+      status: document.querySelector('[data-testid="status"]')?.textContent,
+      error: document.querySelector('[data-testid="error"]')?.textContent,
+    }));
+    throw new Error(`[firefox] page never reached data-state="${want}": ${JSON.stringify(where)}`);
+  }
+}
+
+/** Data loaded and the engine up: Train is enabled. */
+export async function waitReady(page: Page): Promise<void> {
+  await waitState(page, 'ready');
+  await page.waitForSelector(`${sel('train-button')}:not([disabled])`, { timeout: 20_000 });
+}
+
+export const click = (page: Page, testId: string) => page.locator(sel(testId)).click();
+
+export const setEpochs = (page: Page, n: number) => page.locator(sel('epochs-input')).fill(String(n));
+
+export async function trainToDone(page: Page): Promise<void> {
+  await click(page, 'train-button');
+  await waitState(page, 'done');
+}
+
+/** Picks a real file from disk through the file input (what a user's file dialog does). */
+export async function upload(page: Page, testId: string, name: string, content: string | Buffer): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'moe-firefox-up-'));
+  const path = join(dir, name);
+  await writeFile(path, content);
+  const input = await page.$(sel(testId));
+  if (!input) throw new Error(`[firefox] no ${sel(testId)} on the page`);
+  await (input as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(path);
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Clicks a download button and returns the saved file's bytes once Firefox has finished writing it. */
+export async function download(s: Session, testId: string, name: string): Promise<Buffer> {
+  await click(s.page, testId);
+  const path = join(s.downloads, name);
+  await expect
+    .poll(async () => {
+      const files = await readdir(s.downloads);
+      return files.includes(name) && !files.some((f) => f.endsWith('.part'));
+    }, { timeout: 30_000, interval: 100, message: `[firefox] ${name} downloaded` })
+    .toBe(true);
+  const bytes = await readFile(path);
+  await rm(path);
+  return bytes;
+}
+
+/** What the flows share: one Firefox for the whole run and the site's server. */
+export interface Env {
+  browser: Browser;
+  server: Server;
+}
+
+/** Runs `fn` in a fresh browser context on `origin` (the shared server unless given) and fails the
+ *  test if the guard saw anything, after `fn` itself passed. */
+export async function withSession(env: Env, fn: (s: Session) => Promise<void>, origin = env.server.url): Promise<void> {
+  const s = await openSession(env.browser, new URL(origin).origin);
+  try {
+    await fn(s);
+    expectClean(s.guard);
+  } finally {
+    await closeSession(s);
+  }
+}

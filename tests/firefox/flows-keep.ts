@@ -1,0 +1,78 @@
+// Firefox: keeping things, as in tests/browser/model.spec.ts and offline.spec.ts: a downloaded model
+// loaded into a fresh page predicts byte-identically; after the first visit the service worker
+// serves the page with the server gone and it still trains; the build works under a sub-path.
+import { expect, test } from 'vitest';
+import { OFFLINE_NOISE, untilServiceWorkerControls } from '../browser/page-checks';
+import {
+  type Env, download, isHidden, serve, setEpochs, text, trainToDone, upload, waitReady, withSession,
+} from './driver';
+
+export function keepFlows(env: Env): void {
+  test('a downloaded model, loaded again, predicts exactly the same', () =>
+    withSession(env, async (s) => {
+      const { page } = s;
+      await page.goto(env.server.url);
+      await waitReady(page);
+      await page.select('[data-testid="sample-select"]', 'penguins');
+      await waitReady(page);
+      await setEpochs(page, 5);
+      await trainToDone(page);
+
+      const before = (await download(s, 'download-predictions', 'predictions.csv')).toString('utf8');
+      const lines = before.trim().split('\n');
+      expect(lines[0]).toMatch(/^row,predicted,p_/);
+      expect(lines).toHaveLength(345);
+      const modelBytes = await download(s, 'download-model', 'model.moe');
+      expect(modelBytes.length).toBeGreaterThan(100);
+
+      // A fresh page (new worker, nothing in memory): load the model and predict on the same sample.
+      await page.reload();
+      await waitReady(page);
+      await page.select('[data-testid="sample-select"]', 'penguins');
+      await waitReady(page);
+      await upload(page, 'load-model-input', 'model.moe', modelBytes);
+      await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.includes('Loaded model.moe'), { timeout: 20_000 });
+      const after = (await download(s, 'download-predictions', 'predictions.csv')).toString('utf8');
+      expect(after).toBe(before);
+      expect(await isHidden(page, '[data-testid="error"]')).toBe(true);
+    }));
+
+  test('after the first visit the page reloads and trains offline', async () => {
+    const server = await serve();
+    try {
+      await withSession(env, async ({ page, guard }) => {
+        await page.goto(server.url);
+        await waitReady(page);
+        await page.evaluate(untilServiceWorkerControls);
+        await server.close();
+        await page.reload();
+        await waitReady(page);
+        expect(await page.$eval('#engine', (e) => e.textContent)).toContain('Engine: moe-wasm');
+        await setEpochs(page, 3);
+        await trainToDone(page);
+        const acc = Number(await text(page, 'metric-accuracy'));
+        expect(acc).toBeGreaterThanOrEqual(0);
+        expect(acc).toBeLessThanOrEqual(1);
+        // Going offline may make the browser log a failed service-worker update check; nothing else.
+        guard.consoleErrors = guard.consoleErrors.filter((e) => !OFFLINE_NOISE.test(e));
+      }, server.url);
+    } finally {
+      await server.close().catch(() => {});
+    }
+  });
+
+  test('the same build works under a sub-path', async () => {
+    const server = await serve('/moe/');
+    try {
+      expect(server.url).toMatch(/\/moe\/$/);
+      await withSession(env, async ({ page }) => {
+        await page.goto(server.url);
+        await waitReady(page);
+        await setEpochs(page, 2);
+        await trainToDone(page);
+      }, server.url);
+    } finally {
+      await server.close();
+    }
+  });
+}

@@ -1,0 +1,24 @@
+// The demo site's main flows in Firefox ESR (headless, WebDriver BiDi): one browser for the run, a
+// fresh context per test. Every test name starts with "[firefox]" so a failure names the engine.
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type Env, serve } from './driver';
+import { launchFirefox } from './firefox';
+import { cspFlows } from './flows-csp';
+import { keepFlows } from './flows-keep';
+import { trainingFlows } from './flows-training';
+
+const env = {} as Env;
+
+describe('[firefox] demo site', () => {
+  beforeAll(async () => {
+    env.browser = await launchFirefox();
+    env.server = await serve();
+  });
+  afterAll(async () => {
+    await env.server?.close();
+    await env.browser?.close();
+  });
+  trainingFlows(env);
+  keepFlows(env);
+  cspFlows(env);
+});
