@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { type Env, serve } from './driver';
 import { launchFirefox } from './firefox';
 import { cspFlows } from './flows-csp';
+import { hostileFlows } from './flows-hostile';
 import { keepFlows } from './flows-keep';
 import { trainingFlows } from './flows-training';
 
@@ -20,5 +21,6 @@ describe('[firefox] demo site', () => {
   });
   trainingFlows(env);
   keepFlows(env);
+  hostileFlows(env);
   cspFlows(env);
 });
