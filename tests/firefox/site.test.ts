@@ -2,7 +2,8 @@
 // fresh context per test. Every test name starts with "[firefox]" so a failure names the engine.
 import { afterAll, beforeAll, describe } from 'vitest';
 import { type Env, serve } from './driver';
-import { launchFirefox } from './firefox';
+// @ts-expect-error plain ESM module without type declarations
+import { launchFirefox } from './firefox.mjs';
 import { cspFlows } from './flows-csp';
 import { hostileFlows } from './flows-hostile';
 import { keepFlows } from './flows-keep';

@@ -1,15 +1,16 @@
 // Launches Debian's Firefox ESR headless through WebDriver BiDi (puppeteer-core; Playwright's Firefox
 // needs a patched build we cannot download). A fresh temporary profile per launch, and prefs that keep
 // Firefox off the network: only 127.0.0.1 is reachable, every background service is switched off.
+// Plain ESM so the Vitest layer and plain Node scripts (e.g. the consumer apps' runner) share it.
 import { existsSync } from 'node:fs';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer from 'puppeteer-core';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 // Added to the test prefs puppeteer writes into the profile (which already stub update, Normandy,
 // health report, safebrowsing lists and the blocklist). Any connection that still tries to leave
 // goes to a dead proxy on 127.0.0.1:9; 127.0.0.1 itself is never proxied.
-const OFFLINE_PREFS: Record<string, unknown> = {
+const OFFLINE_PREFS = {
   'app.update.enabled': false,
   'app.update.auto': false,
   'app.update.staging.enabled': false,
@@ -54,7 +55,8 @@ const OFFLINE_PREFS: Record<string, unknown> = {
   'browser.download.manager.showWhenStarting': false,
 };
 
-export async function launchFirefox(): Promise<Browser> {
+/** @returns {Promise<import('puppeteer-core').Browser>} headless Firefox ESR with a fresh temporary profile */
+export async function launchFirefox() {
   if (!existsSync(FIREFOX_PATH)) {
     throw new Error(`[firefox] ${FIREFOX_PATH} not found (bash scripts/bootstrap.sh installs Debian's firefox-esr)`);
   }
