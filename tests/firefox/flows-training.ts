@@ -1,5 +1,6 @@
 // Firefox: the training flows of tests/browser/training.spec.ts on the production build: one-click
-// sample training with every result drawn, an uploaded CSV with a target change, and cancel.
+// sample training with every result drawn, an uploaded CSV with a target change, live chart and
+// progress updates while the worker trains, and cancel.
 import { expect, test } from 'vitest';
 import { mixedCsv, paintedFraction } from '../browser/page-checks';
 import {
@@ -58,6 +59,39 @@ export function trainingFlows(env: Env): void {
       expect(acc).toBeGreaterThanOrEqual(0);
       expect(acc).toBeLessThanOrEqual(1);
       expect(await isHidden(page, '#row-rmse')).toBe(true);
+    }));
+
+  test('the loss chart and progress bar update live during training', () =>
+    withSession(env, async ({ page }) => {
+      await page.goto(env.server.url);
+      await waitReady(page);
+      await page.select(sel('sample-select'), 'penguins');
+      await waitReady(page);
+      // Far more epochs than we wait for: watch the redraws, then cancel (independent of speed).
+      await setEpochs(page, 100000);
+      await page.evaluate(() => {
+        const seen: [number, number][] = [];
+        (window as unknown as { __seen: [number, number][] }).__seen = seen;
+        const chart = document.querySelector('[data-testid="loss-chart"]')!;
+        const progress = document.querySelector('[data-testid="epoch-progress"]') as HTMLProgressElement;
+        new MutationObserver(() => {
+          if (document.body.dataset.state === 'training') seen.push([Number(chart.getAttribute('data-points')), progress.value]);
+        }).observe(chart, { attributes: true, attributeFilter: ['data-points'] });
+      });
+      const seen = () => page.evaluate(() => (window as unknown as { __seen: [number, number][] }).__seen);
+      await click(page, 'train-button');
+      await expect
+        .poll(async () => new Set((await seen()).map(([p]) => p).filter((p) => p > 0)).size, { timeout: 60_000, interval: 200 })
+        .toBeGreaterThanOrEqual(4);
+      await click(page, 'cancel-button');
+      await waitState(page, 'cancelled', 10_000);
+      const redraws = await seen();
+      for (let i = 1; i < redraws.length; i++) expect(redraws[i][0]).toBeGreaterThanOrEqual(redraws[i - 1][0]);
+      // Every redraw shows exactly the epochs the progress bar has counted.
+      for (const [points, progress] of redraws) expect(points).toBe(progress);
+      const final = Number(await page.$eval(sel('loss-chart'), (e) => e.getAttribute('data-points')));
+      expect(final).toBe(await progressValue(page));
+      expect(final).toBeLessThan(100000);
     }));
 
   test('cancel stops training and the page stays usable', () =>
