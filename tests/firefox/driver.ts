@@ -89,6 +89,14 @@ export async function waitReady(page: Page): Promise<void> {
   await page.waitForSelector(`${sel('train-button')}:not([disabled])`, { timeout: 20_000 });
 }
 
+/** Picks a built-in sample and waits until its file is the page's data (the fetch is asynchronous:
+ *  until then the previous data stays loaded and the page stays "ready"). */
+export async function chooseSample(page: Page, id: string): Promise<void> {
+  await page.select(sel('sample-select'), id);
+  await page.waitForFunction((f) => document.querySelector('#data-source')?.textContent?.includes(f), { timeout: 20_000 }, `${id}.csv`);
+  await waitReady(page);
+}
+
 export const click = (page: Page, testId: string) => page.locator(sel(testId)).click();
 
 export const setEpochs = (page: Page, n: number) => page.locator(sel('epochs-input')).fill(String(n));

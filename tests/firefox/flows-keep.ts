@@ -4,7 +4,7 @@
 import { expect, test } from 'vitest';
 import { OFFLINE_NOISE, untilServiceWorkerControls } from '../browser/page-checks';
 import {
-  type Env, download, isHidden, serve, setEpochs, text, trainToDone, upload, waitReady, withSession,
+  type Env, chooseSample, download, isHidden, serve, setEpochs, text, trainToDone, upload, waitReady, withSession,
 } from './driver';
 
 export function keepFlows(env: Env): void {
@@ -13,8 +13,7 @@ export function keepFlows(env: Env): void {
       const { page } = s;
       await page.goto(env.server.url);
       await waitReady(page);
-      await page.select('[data-testid="sample-select"]', 'penguins');
-      await waitReady(page);
+      await chooseSample(page, 'penguins');
       await setEpochs(page, 5);
       await trainToDone(page);
 
@@ -28,8 +27,7 @@ export function keepFlows(env: Env): void {
       // A fresh page (new worker, nothing in memory): load the model and predict on the same sample.
       await page.reload();
       await waitReady(page);
-      await page.select('[data-testid="sample-select"]', 'penguins');
-      await waitReady(page);
+      await chooseSample(page, 'penguins');
       await upload(page, 'load-model-input', 'model.moe', modelBytes);
       await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.includes('Loaded model.moe'), { timeout: 20_000 });
       const after = (await download(s, 'download-predictions', 'predictions.csv')).toString('utf8');

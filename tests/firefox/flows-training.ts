@@ -4,7 +4,7 @@
 import { expect, test } from 'vitest';
 import { mixedCsv, paintedFraction } from '../browser/page-checks';
 import {
-  type Env, click, isHidden, progressValue, sel, setEpochs, text, trainToDone, upload, waitReady, waitState, withSession,
+  type Env, chooseSample, click, isHidden, progressValue, sel, setEpochs, text, trainToDone, upload, waitReady, waitState, withSession,
 } from './driver';
 
 const NUMBER = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
@@ -65,8 +65,7 @@ export function trainingFlows(env: Env): void {
     withSession(env, async ({ page }) => {
       await page.goto(env.server.url);
       await waitReady(page);
-      await page.select(sel('sample-select'), 'penguins');
-      await waitReady(page);
+      await chooseSample(page, 'penguins');
       // Far more epochs than we wait for: watch the redraws, then cancel (independent of speed).
       await setEpochs(page, 100000);
       await page.evaluate(() => {
