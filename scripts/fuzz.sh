@@ -22,7 +22,7 @@ if [ ! -x "$bin" ] || [ -n "$(find src tests/fuzz -newer "$bin" -name '*.[ch]*' 
   clang++-14 -std=c++17 -O1 -g -fno-omit-frame-pointer -DMOE_SIMD=1 -DEIGEN_DONT_VECTORIZE \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -Isrc -isystem "$out/include" -isystem /usr/include/eigen3 \
-    $(ls src/core/*.cpp src/kernels/*.cpp src/kernels/reference/*.cpp src/io/*.cpp src/moe/*.cpp) \
+    $(ls src/core/*.cpp src/kernels/*.cpp src/kernels/reference/*.cpp src/io/*.cpp src/moe/*.cpp src/base/*.cpp) \
     "tests/fuzz/fuzz_$target.cpp" -o "$bin"
 fi
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -11,7 +11,7 @@
 
 #include "moe/api.h"
 #include "moe/dataset.h"
-#include "moe/status.h"
+#include "base/status.h"
 
 using emscripten::val;
 

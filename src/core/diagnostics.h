@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/model.h"
-#include "moe/status.h"
+#include "base/status.h"
 
 namespace moe {
 

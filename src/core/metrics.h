@@ -2,7 +2,7 @@
 // RMSE, R^2). Not where the sums are computed (model.cpp) nor where they are logged (trainer.h).
 #pragma once
 #include "core/model.h"
-#include "moe/config.h"
+#include "base/config.h"
 
 namespace moe {
 

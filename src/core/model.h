@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/rng.h"
-#include "moe/config.h"
-#include "moe/status.h"
+#include "base/config.h"
+#include "base/status.h"
 
 namespace moe {
 

@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "moe/config.h"
-#include "moe/status.h"
+#include "base/config.h"
+#include "base/status.h"
 
 namespace moe {
 

@@ -11,7 +11,7 @@
 #include "core/model.h"
 #include "core/optimizer.h"
 #include "core/rng.h"
-#include "moe/status.h"
+#include "base/status.h"
 
 namespace moe {
 

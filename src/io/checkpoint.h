@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/model.h"
-#include "moe/status.h"
+#include "base/status.h"
 
 namespace moe::io {
 

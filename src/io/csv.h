@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "io/sniff.h"
-#include "moe/status.h"
+#include "base/status.h"
 
 namespace moe::io {
 

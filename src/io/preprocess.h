@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "io/table.h"
-#include "moe/config.h"
-#include "moe/status.h"
+#include "base/config.h"
+#include "base/status.h"
 
 namespace moe::io {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "io/preprocess.h"
-#include "moe/status.h"
+#include "base/status.h"
 
 namespace moe::io {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "moe/status.h"
+#include "base/status.h"
 
 namespace moe::io {
 

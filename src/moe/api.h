@@ -12,8 +12,8 @@
 #include "core/metrics.h"
 #include "core/model.h"
 #include "core/trainer.h"
-#include "moe/config.h"
-#include "moe/status.h"
+#include "base/config.h"
+#include "base/status.h"
 
 namespace moe {
 

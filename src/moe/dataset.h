@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "io/preprocess.h"
-#include "moe/config.h"
-#include "moe/status.h"
+#include "base/config.h"
+#include "base/status.h"
 
 namespace moe {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "moe/config.h"
+#include "base/config.h"
 
 namespace moe {
 namespace {

@@ -1,11 +1,12 @@
-// ModelConfig and its parts: everything that defines an MoE model and how it is trained.
-// Plain data with Keras-like defaults; validate() says what is wrong before anything is allocated.
+// ModelConfig and its parts: everything that defines an MoE model and how it is trained. Part of
+// base/, the vocabulary every layer may include. Plain data with Keras-like defaults; validate()
+// says what is wrong before anything is allocated.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "moe/status.h"
+#include "base/status.h"
 
 namespace moe {
 
