@@ -3,7 +3,7 @@
 import { AbortError, MoEError } from './errors.js';
 import { current, guard, type RawDataset } from './module-loader.js';
 import { checkHeapRoom, mib } from './heap.js';
-import { int, num, type Task } from './options.js';
+import { checkKeys, int, num, optionsObject, type Task } from './options.js';
 
 export type ColumnKind = 'numeric' | 'categorical' | 'target' | 'ignored';
 export interface ColumnInfo { name: string; kind: ColumnKind; missing: number }
@@ -22,8 +22,11 @@ export interface CsvOptions {
 }
 
 // Checks CsvOptions and turns them into the snake_case object bindings.cpp reads.
-function rawCsvOptions(options: CsvOptions, what: string): Record<string, string | number> {
+const CSV_KEYS = ['target', 'delimiter', 'header', 'task', 'schema'] as const;
+
+function rawCsvOptions(options: CsvOptions, what: string, extraKeys: readonly string[] = []): Record<string, string | number> {
   if (options === null || typeof options !== 'object') throw new MoEError(`${what}: options must be an object`);
+  checkKeys(what, options, extraKeys.length ? [...CSV_KEYS, ...extraKeys] : CSV_KEYS);
   const { target, delimiter = 'auto', header = 'auto', task = 'auto', schema } = options;
   if (target !== undefined && typeof target !== 'string') int('target', target, 0);
   if (typeof delimiter !== 'string' || (delimiter !== 'auto' && delimiter.length !== 1)) {
@@ -129,6 +132,7 @@ export class Dataset {
     options: CsvOptions & { onProgress?: (p: { bytes: number; rows: number }) => void; signal?: AbortSignal } = {},
   ): Promise<Dataset> {
     const module = current();
+    rawCsvOptions(options, 'Dataset.fromStream', ['onProgress', 'signal']);
     const { onProgress, signal, ...csv } = options ?? {};
     if (onProgress !== undefined && typeof onProgress !== 'function') throw new MoEError('onProgress must be a function');
     const size = typeof Blob !== 'undefined' && source instanceof Blob ? source.size : 0;
@@ -160,6 +164,7 @@ export class Dataset {
   /** Wraps already-encoded arrays: x (rows, numFeatures), y (rows,) class indices or (rows * outputs) values. */
   static fromArrays(x: Float32Array | ArrayLike<number>, y: Int32Array | Float32Array | ArrayLike<number>, options: ArraysOptions): Dataset {
     if (options === null || typeof options !== 'object') throw new MoEError('Dataset.fromArrays: options { numFeatures } are required');
+    checkKeys('Dataset.fromArrays', options, ['numFeatures', 'task', 'featureNames', 'classes']);
     const d = int('numFeatures', options.numFeatures, 1);
     const task = options.task ?? (y instanceof Float32Array ? 'regression' : 'classification');
     if (task !== 'classification' && task !== 'regression') throw new MoEError(`task must be 'classification' or 'regression', got ${JSON.stringify(task)}`);
@@ -184,6 +189,8 @@ export class Dataset {
 
   /** Splits rows into [first, second] with `fraction` of the rows in the first; seeded shuffle. */
   split(fraction: number, options: SplitOptions = {}): [Dataset, Dataset] {
+    optionsObject('split', options);
+    checkKeys('split', options, ['seed', 'stratify']);
     num('split fraction', fraction, 0, 1, true);
     if (fraction >= 1) throw new MoEError(`split fraction must be in (0, 1), got ${fraction}`);
     const seed = int('split seed', options.seed ?? 0, 0);
@@ -276,7 +283,7 @@ export function checkLabels(y: unknown, rows: number, task: Task, classes: numbe
       const v = src[i];
       if (!Number.isInteger(v) || v < 0 || (classes !== undefined && v >= classes)) {
         const range = classes !== undefined ? ` in [0, ${classes - 1}]` : ' >= 0';
-        throw new MoEError(`${name}[${i}] = ${v} is not a class index${range}`);
+        throw new MoEError(`${name}[${i}] = ${typeof v === 'number' ? v : JSON.stringify(v)} is not a class index${range}`);
       }
       out[i] = v;
     }

@@ -20,19 +20,17 @@ export class AbortError extends Error {
   }
 }
 
-const STATUS_NAMES = ['Ok', 'InvalidArgument', 'ParseError', 'OutOfRange', 'Corrupt', 'NumericalError', 'Cancelled', 'Internal'];
-
-/** A status value as the Embind layer returns it: code 0 = ok. */
+/** A status value as the Embind layer returns it: code 0 = ok; name from the core's to_string(StatusCode). */
 export interface RawStatus {
   code: number;
+  name?: string;
   message: string;
 }
 
 /** Throws MoEError when a raw status from the wasm module is not ok. */
 export function check<T extends RawStatus>(result: T, context?: string): T {
   if (result.code !== 0) {
-    const name = STATUS_NAMES[result.code] ?? 'Internal';
-    throw new MoEError(context ? `${context}: ${result.message}` : result.message, name);
+    throw new MoEError(context ? `${context}: ${result.message}` : result.message, result.name ?? 'Internal');
   }
   return result;
 }

@@ -5,7 +5,8 @@ import { Dataset, checkFeatures, checkLabels, type Schema } from './dataset.js';
 import { current, guard, type LoadedModule, type RawModel } from './module-loader.js';
 import { checkHeapRoom, mib } from './heap.js';
 import { buildOnnx, type OnnxTensor } from './onnx-export.js';
-import { fromRawConfig, int, num, toRawConfig, type MoEOptions, type RawConfig } from './options.js';
+import { fromRawConfig, toRawConfig, type MoEOptions, type RawConfig } from './options.js';
+import { toRawFitOptions, type EarlyStoppingOptions } from './fit-options.js';
 
 export type Logs = Record<string, number>;
 export interface History { epoch: number[]; loss: number[]; accuracy?: number[]; val_loss?: number[]; val_accuracy?: number[]; [metric: string]: number[] | undefined }
@@ -17,7 +18,7 @@ export interface FitOptions {
   shuffle?: boolean;
   validationData?: Data;
   validationSplit?: number;
-  earlyStopping?: boolean | { monitor?: string; patience?: number; minDelta?: number; restoreBestWeights?: boolean };
+  earlyStopping?: boolean | EarlyStoppingOptions;
   onTrainBegin?: () => void | Promise<void>;
   onTrainEnd?: (logs: Logs) => void | Promise<void>;
   onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
@@ -28,23 +29,6 @@ export interface FitOptions {
 }
 
 export type EvaluateResult = { loss: number; accuracy: number } | { loss: number; rmse: number; r2: number };
-
-const MAX_MODEL_BYTES = 1536 * 2 ** 20;
-
-// Parameters, gradients and Adam's two moments take 16 bytes per parameter; refuse models that
-// cannot fit the 2 GiB wasm heap instead of letting an allocation abort the module later.
-function checkModelSize(params: number): void {
-  if (params * 16 > MAX_MODEL_BYTES) {
-    throw new MoEError(`the model has ${params} parameters and would need about ${Math.round(params * 16 / 2 ** 20)} MiB ` +
-      `of wasm memory for training (limit ${MAX_MODEL_BYTES / 2 ** 20} MiB): reduce experts or hidden widths`);
-  }
-}
-
-// Weights + biases of the dense layers (experts and gate): a lower bound checked before allocating.
-function denseParameters(c: RawConfig): number {
-  const mlp = (dims: number[]) => dims.slice(1).reduce((sum, out, i) => sum + dims[i] * out + out, 0);
-  return c.experts * mlp([c.input_dim, ...c.expert_hidden, c.output_dim]) + mlp([c.input_dim, ...c.gate_hidden, c.experts]);
-}
 
 // Number of values in x without scanning it (a Float32Array, an array of rows or an array-like).
 function valueCount(x: unknown, d: number): number {
@@ -80,21 +64,12 @@ export class MoE {
       return;
     }
     const config = toRawConfig(options);
-    checkModelSize(denseParameters(config));
     this.#module = current();
     const handle = guard(this.#module, new this.#module.raw.Model());
     const status = handle.configure(config);
     if (status.code !== 0) {
       handle.delete();
       check(status, 'MoE');
-    }
-    // Parameters, gradients and Adam's two moments are 16 bytes per parameter; refuse models that
-    // cannot fit the 2 GiB wasm heap instead of letting an allocation abort the module later.
-    try {
-      checkModelSize(Number(handle.summary().parameters));
-    } catch (e) {
-      handle.delete();
-      throw e;
     }
     this.#raw = handle;
     // Read back what C++ holds (float32 hyper-parameters), so options match a saved-and-loaded model's.
@@ -187,51 +162,17 @@ export class MoE {
   async fit(data: Data, options: FitOptions = {}): Promise<History> {
     const handle = this.#handle();
     if (this.#fitting) throw new MoEError('fit is already running on this model');
-    if (options === null || typeof options !== 'object') throw new MoEError('fit options must be an object');
-    const epochs = int('epochs', options.epochs ?? 1, 1, 1_000_000);
-    const batchSize = int('batchSize', options.batchSize ?? 32, 1, 1 << 20);
-    const shuffle = options.shuffle ?? true;
-    if (typeof shuffle !== 'boolean') throw new MoEError(`shuffle must be a boolean, got ${String(shuffle)}`);
-    for (const cb of ['onTrainBegin', 'onTrainEnd', 'onEpochEnd', 'onBatchEnd'] as const) {
-      if (options[cb] !== undefined && typeof options[cb] !== 'function') throw new MoEError(`${cb} must be a function`);
-    }
+    const raw = toRawFitOptions(options as Record<string, unknown>);
     const { signal } = options;
-    if (signal !== undefined && (typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) throw new MoEError('signal must be an AbortSignal');
-
-    let { x, y, rows } = this.#xy(data, 'fit');
+    const { x, y, rows } = this.#xy(data, 'fit');
     let vx: Float32Array = new Float32Array(0);
     let vy: Int32Array | Float32Array = new Int32Array(0);
     let vrows = 0;
-    if (options.validationData !== undefined) {
-      ({ x: vx, y: vy, rows: vrows } = this.#xy(options.validationData, 'validationData'));
-    } else if (options.validationSplit !== undefined && options.validationSplit !== 0) {
-      const split = num('validationSplit', options.validationSplit, 0, 1, true);
-      if (split >= 1) throw new MoEError(`validationSplit must be in [0, 1), got ${split}`);
-      // Keras semantics: the last fraction of the rows, before any shuffling.
-      vrows = Math.floor(rows * split);
-      if (vrows < 1 || vrows >= rows) throw new MoEError(`validationSplit ${split} leaves ${vrows} validation rows out of ${rows}`);
-      const d = this.#config.input_dim, c = y.length / rows, keep = rows - vrows;
-      vx = x.subarray(keep * d); vy = y.subarray(keep * c);
-      x = x.subarray(0, keep * d); y = y.subarray(0, keep * c); rows = keep;
-    }
-    const es = options.earlyStopping;
-    let early = { enabled: false, monitor: vrows > 0 ? 'val_loss' : 'loss', patience: 0, min_delta: 0, restore_best: true };
-    if (es) {
-      const o = es === true ? {} : es;
-      const monitor = o.monitor ?? early.monitor;
-      const allowed = ['loss', 'accuracy', 'rmse', 'r2', 'val_loss', 'val_accuracy', 'val_rmse', 'val_r2'];
-      if (!allowed.includes(monitor)) throw new MoEError(`earlyStopping.monitor must be one of ${allowed.join(', ')}, got ${JSON.stringify(monitor)}`);
-      if (monitor.startsWith('val_') && vrows === 0) throw new MoEError(`earlyStopping monitors '${monitor}' but no validationData or validationSplit was given`);
-      early = { enabled: true, monitor, patience: int('earlyStopping.patience', o.patience ?? 0, 0),
-        min_delta: num('earlyStopping.minDelta', o.minDelta ?? 0, 0, 1e9), restore_best: o.restoreBestWeights ?? true };
-    }
+    if (options.validationData !== undefined) ({ x: vx, y: vy, rows: vrows } = this.#xy(options.validationData, 'validationData'));
     if (signal?.aborted) throw new AbortError('fit was aborted before it started');
-
-    const seed = options.seed === undefined ? -1 : int('seed', options.seed, 0);
-    // A batch larger than the data is one batch of every row (Keras); the model's working buffers are
-    // sized by the batch, so clamp it instead of allocating room for rows that do not exist.
-    const batchRows = Math.min(batchSize, rows);
-    check(handle.beginFit(x, y, rows, vx, vy, vrows, { epochs, batch_size: batchRows, shuffle, seed, early_stopping: early }), 'fit');
+    // validationSplit (the last fraction of the rows, before shuffling, as Keras and TF.js take it)
+    // and the ranges of every option are applied by the core.
+    check(handle.beginFit(x, y, rows, vx, vy, vrows, raw), 'fit');
     this.#fitting = true;
     const history: History = { epoch: [], loss: [] };
     let chunk = 1;
@@ -249,7 +190,7 @@ export class MoE {
         if (options.onBatchEnd) {
           const cls = this.#config.task === 'classification';
           for (let i = 0; i < r.batchLoss.length; i++) {
-            const logs: Logs = { batch: r.batchIndex[i], size: batchSize, loss: r.batchLoss[i], batch_loss: r.batchOwnLoss[i] };
+            const logs: Logs = { batch: r.batchIndex[i], size: raw.batch_size, loss: r.batchLoss[i], batch_loss: r.batchOwnLoss[i] };
             if (cls) logs.accuracy = r.batchAccuracy[i];
             await options.onBatchEnd(r.batchIndex[i], logs);
           }
@@ -305,7 +246,7 @@ export class MoE {
   /** Size and cost: { parameters, experts, flopsPerSample, ... }. */
   summary(): Record<string, unknown> {
     const r = check(this.#handle().summary(), 'summary');
-    const { code: _c, message: _m, ...rest } = r;
+    const { code: _c, name: _n, message: _m, ...rest } = r;
     return rest;
   }
 

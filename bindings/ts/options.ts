@@ -1,5 +1,6 @@
-// Validation of the public option objects (MoE constructor, fit) and their translation into the
-// plain snake_case objects the Embind layer reads. Messages name the option and the bad value.
+// The public MoE options: their JS types and keys are checked here, then they are translated into
+// the snake_case object the Embind layer reads. Ranges and combinations are C++'s (base/config):
+// not repeated here. Messages name the option as the user wrote it.
 import { MoEError } from './errors.js';
 
 export type Task = 'classification' | 'regression';
@@ -27,7 +28,7 @@ export interface MoEOptions {
   seed?: number;
 }
 
-/** The config object bindings.cpp turns into a moe::ModelConfig. */
+/** The config object bindings.cpp turns into a moe::ModelConfig (as config() returns it: complete). */
 export interface RawConfig {
   input_dim: number; output_dim: number; task: Task; experts: number;
   expert_hidden: number[]; gate_hidden: number[]; activation: Activation;
@@ -36,16 +37,53 @@ export interface RawConfig {
   weight_decay: number; momentum: number; clip_norm: number; seed: number;
 }
 
-const KNOWN = new Set(['inputDim', 'outputDim', 'task', 'experts', 'expertHidden', 'gateHidden', 'activation',
-  'gating', 'loadBalance', 'zLoss', 'optimizer', 'seed']);
+/** What toRawConfig sends: the options given; C++ fills in the defaults of the ones left out. */
+export type RawConfigInput = Partial<RawConfig>;
 
-function show(v: unknown): string {
+const MOE_KEYS = ['inputDim', 'outputDim', 'task', 'experts', 'expertHidden', 'gateHidden', 'activation',
+  'gating', 'loadBalance', 'zLoss', 'optimizer', 'seed'] as const;
+const GATING_KEYS = ['type', 'k', 'noise'] as const;
+const OPTIMIZER_KEYS = ['type', 'learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'momentum', 'clipNorm'] as const;
+
+export function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
   if (v && typeof v === 'object') { try { return JSON.stringify(v); } catch { return String(v); } }
   return String(v);
 }
 
+/** Throws MoEError for a key of `o` that is not in `known` (a misspelt option would be silently ignored). */
+export function checkKeys(what: string, o: object, known: readonly string[]): void {
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) throw new MoEError(`unknown ${what} option '${key}' (known: ${known.join(', ')})`);
+  }
+}
+
+/** Throws unless `o` is a plain options object; returns it. */
+export function optionsObject<T>(what: string, o: T): T {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new MoEError(`${what} options must be an object, got ${show(o)}`);
+  return o;
+}
+
+/** A JS number that is an integer C++ can hold (int32); its range is checked by the core. */
+export function integer(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new MoEError(`${name} must be an integer, got ${show(v)}`);
+  if (Math.abs(v) > 2 ** 31 - 1) throw new MoEError(`${name} is out of range, got ${v}`);
+  return v;
+}
+
+/** A JS number (non-finite values reach the core, which names them); its range is checked by the core. */
+export function number(name: string, v: unknown): number {
+  if (typeof v !== 'number') throw new MoEError(`${name} must be a number, got ${show(v)}`);
+  return v;
+}
+
+export function boolean(name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new MoEError(`${name} must be a boolean, got ${show(v)}`);
+  return v;
+}
+
+/** An integer in [min, max]: for options that never reach C++ (Dataset helpers) and for seeds. */
 export function int(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
@@ -54,6 +92,7 @@ export function int(name: string, v: unknown, min: number, max = Number.MAX_SAFE
   return v;
 }
 
+/** A finite number in [min, max] (or (min, max]): for options that never reach C++ (Dataset helpers). */
 export function num(name: string, v: unknown, min: number, max: number, openMin = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (openMin && v === min)) {
     throw new MoEError(`${name} must be a finite number in ${openMin ? '(' : '['}${min}, ${max}], got ${show(v)}`);
@@ -61,7 +100,7 @@ export function num(name: string, v: unknown, min: number, max: number, openMin 
   return v;
 }
 
-function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
+export function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
     throw new MoEError(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(v)}`);
   }
@@ -70,58 +109,56 @@ function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]
 
 function widths(name: string, v: unknown): number[] {
   if (!Array.isArray(v)) throw new MoEError(`${name} must be an array of layer widths, got ${show(v)}`);
-  return v.map((w, i) => int(`${name}[${i}]`, w, 1, 65536));
+  return v.map((w, i) => integer(`${name}[${i}]`, w));
 }
 
-/** Validates MoE options and returns the raw config; throws MoEError naming the first bad option. */
-export function toRawConfig(o: MoEOptions): RawConfig {
-  if (o === null || typeof o !== 'object') throw new MoEError(`MoE options must be an object, got ${show(o)}`);
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) throw new MoEError(`unknown MoE option '${key}' (known: ${[...KNOWN].join(', ')})`);
-  }
-  const task = oneOf('task', o.task ?? 'classification', ['classification', 'regression'] as const);
-  const experts = int('experts', o.experts ?? 5, 1, 1024);
-  const cfg: RawConfig = {
-    input_dim: int('inputDim', o.inputDim, 1),
-    output_dim: int('outputDim', o.outputDim, task === 'classification' ? 2 : 1),
-    task, experts,
-    expert_hidden: widths('expertHidden', o.expertHidden ?? [64, 32]),
-    gate_hidden: widths('gateHidden', o.gateHidden ?? [32]),
-    activation: oneOf('activation', o.activation ?? 'relu', ['relu', 'tanh', 'gelu'] as const),
-    gating: 'softmax', k: 2, noise: true,
-    load_balance: num('loadBalance', o.loadBalance ?? 0.01, 0, 1e6),
-    z_loss: num('zLoss', o.zLoss ?? 0, 0, 1e6),
-    optimizer: 'adam', learning_rate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7,
-    weight_decay: 0.004, momentum: 0, clip_norm: 0,
-    seed: int('seed', o.seed ?? 42, 0),
-  };
-  const g = o.gating ?? 'softmax';
-  if (typeof g === 'string') {
-    cfg.gating = oneOf('gating', g, ['softmax', 'topk'] as const);
-  } else if (g && typeof g === 'object') {
+// Sets out[key] = check(value) when the option was given.
+function given<K extends keyof RawConfig>(out: RawConfigInput, key: K, v: unknown, check: (v: unknown) => RawConfig[K]): void {
+  if (v !== undefined) out[key] = check(v);
+}
+
+/** Checks the JS types and keys of MoE options and returns what bindings.cpp reads; throws MoEError. */
+export function toRawConfig(o: MoEOptions): RawConfigInput {
+  optionsObject('MoE', o);
+  checkKeys('MoE', o, MOE_KEYS);
+  const cfg: RawConfigInput = {};
+  given(cfg, 'input_dim', o.inputDim, (v) => integer('inputDim', v));
+  given(cfg, 'output_dim', o.outputDim, (v) => integer('outputDim', v));
+  if (o.inputDim === undefined) throw new MoEError('inputDim is required (the number of features)');
+  if (o.outputDim === undefined) throw new MoEError('outputDim is required (classes, or regression targets)');
+  given(cfg, 'task', o.task, (v) => oneOf('task', v, ['classification', 'regression'] as const));
+  given(cfg, 'experts', o.experts, (v) => integer('experts', v));
+  given(cfg, 'expert_hidden', o.expertHidden, (v) => widths('expertHidden', v));
+  given(cfg, 'gate_hidden', o.gateHidden, (v) => widths('gateHidden', v));
+  given(cfg, 'activation', o.activation, (v) => oneOf('activation', v, ['relu', 'tanh', 'gelu'] as const));
+  given(cfg, 'load_balance', o.loadBalance, (v) => number('loadBalance', v));
+  given(cfg, 'z_loss', o.zLoss, (v) => number('zLoss', v));
+  given(cfg, 'seed', o.seed, (v) => int('seed', v, 0));
+  const g = o.gating;
+  if (typeof g === 'string' || g === undefined) {
+    given(cfg, 'gating', g, (v) => oneOf('gating', v, ['softmax', 'topk'] as const));
+  } else if (g && typeof g === 'object' && !Array.isArray(g)) {
+    checkKeys('gating', g, GATING_KEYS);
     cfg.gating = oneOf('gating.type', g.type, ['softmax', 'topk'] as const);
-    if (g.type === 'topk') {
-      cfg.k = int('gating.k', g.k ?? 2, 1, experts);
-      if (g.noise !== undefined && typeof g.noise !== 'boolean') throw new MoEError(`gating.noise must be a boolean, got ${show(g.noise)}`);
-      cfg.noise = g.noise ?? true;
-    }
+    const t = g as { k?: unknown; noise?: unknown };
+    given(cfg, 'k', t.k, (v) => integer('gating.k', v));
+    given(cfg, 'noise', t.noise, (v) => boolean('gating.noise', v));
   } else {
     throw new MoEError(`gating must be 'softmax', 'topk' or { type, k, noise }, got ${show(g)}`);
   }
-  if (cfg.gating === 'topk' && cfg.k > experts) throw new MoEError(`gating.k must be an integer in [1, ${experts}] (experts), got ${cfg.k}`);
-  const opt = o.optimizer ?? 'adam';
-  if (typeof opt === 'string') {
-    cfg.optimizer = oneOf('optimizer', opt, ['adam', 'adamw', 'sgd'] as const);
-    if (cfg.optimizer === 'sgd') cfg.learning_rate = 0.01;
-  } else if (opt && typeof opt === 'object') {
+  const opt = o.optimizer;
+  if (typeof opt === 'string' || opt === undefined) {
+    given(cfg, 'optimizer', opt, (v) => oneOf('optimizer', v, ['adam', 'adamw', 'sgd'] as const));
+  } else if (opt && typeof opt === 'object' && !Array.isArray(opt)) {
+    checkKeys('optimizer', opt, OPTIMIZER_KEYS);
     cfg.optimizer = oneOf('optimizer.type', opt.type, ['adam', 'adamw', 'sgd'] as const);
-    cfg.learning_rate = num('optimizer.learningRate', opt.learningRate ?? (cfg.optimizer === 'sgd' ? 0.01 : 1e-3), 0, 1e3, true);
-    cfg.beta1 = num('optimizer.beta1', opt.beta1 ?? 0.9, 0, 0.999999);
-    cfg.beta2 = num('optimizer.beta2', opt.beta2 ?? 0.999, 0, 0.999999);
-    cfg.epsilon = num('optimizer.epsilon', opt.epsilon ?? 1e-7, 0, 1, true);
-    cfg.weight_decay = num('optimizer.weightDecay', opt.weightDecay ?? 0.004, 0, 1e3);
-    cfg.momentum = num('optimizer.momentum', opt.momentum ?? 0, 0, 0.999999);
-    cfg.clip_norm = num('optimizer.clipNorm', opt.clipNorm ?? 0, 0, 1e9);
+    given(cfg, 'learning_rate', opt.learningRate, (v) => number('optimizer.learningRate', v));
+    given(cfg, 'beta1', opt.beta1, (v) => number('optimizer.beta1', v));
+    given(cfg, 'beta2', opt.beta2, (v) => number('optimizer.beta2', v));
+    given(cfg, 'epsilon', opt.epsilon, (v) => number('optimizer.epsilon', v));
+    given(cfg, 'weight_decay', opt.weightDecay, (v) => number('optimizer.weightDecay', v));
+    given(cfg, 'momentum', opt.momentum, (v) => number('optimizer.momentum', v));
+    given(cfg, 'clip_norm', opt.clipNorm, (v) => number('optimizer.clipNorm', v));
   } else {
     throw new MoEError(`optimizer must be 'adam', 'adamw', 'sgd' or { type, learningRate, ... }, got ${show(opt)}`);
   }

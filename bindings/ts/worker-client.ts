@@ -1,7 +1,8 @@
 // 'moe-wasm/worker': a Trainer with the MoE API (fit/predict/evaluate/gate/summary/save/dispose)
 // whose model lives in a Web Worker (browsers) or a worker_thread (Node), so the caller never blocks.
 import { AbortError, MoEError } from './errors.js';
-import { Dataset, checkFeatures, type Schema } from './dataset.js';
+import { Dataset, checkFeatures, checkLabels, type Schema } from './dataset.js';
+import { toRawFitOptions } from './fit-options.js';
 import type { Data, EvaluateResult, FitOptions, History, Logs } from './model.js';
 import { toRawConfig, type MoEOptions } from './options.js';
 import type { Request, Response, WireData, WireFitOptions } from './worker-protocol.js';
@@ -135,6 +136,8 @@ export class Trainer {
 
   /** Trains in the worker; callbacks run here as progress messages arrive; signal aborts the fit. */
   async fit(data: Data, options: FitOptions = {}): Promise<History> {
+    // The checks MoE.fit runs in the worker, run here first so a bad option fails before any transfer.
+    toRawFitOptions(options as Record<string, unknown>);
     const { onEpochEnd, onBatchEnd, onTrainBegin, onTrainEnd, signal, validationData, ...rest } = options;
     if (signal?.aborted) throw new AbortError('fit was aborted before it started');
     const wire: WireFitOptions = { ...rest, wantBatchEnd: typeof onBatchEnd === 'function' };
@@ -174,9 +177,10 @@ export class Trainer {
       return { x: data.features.slice(), y: data.labels.slice() };
     }
     if (!data || typeof data !== 'object' || !('x' in data)) throw new MoEError('expected a Dataset or { x, y }');
-    const x = data.x instanceof Float32Array ? data.x.slice() : checkFeatures(data.x, this.options.inputDim, 'x');
-    const y = data.y instanceof Int32Array || data.y instanceof Float32Array ? data.y.slice()
-      : this.options.task === 'classification' ? Int32Array.from(data.y) : Float32Array.from(data.y);
+    // The same checks as MoE on the main thread (labels are never truncated or coerced).
+    const { inputDim, outputDim, task } = this.options;
+    const x = checkFeatures(data.x, inputDim, 'x').slice();
+    const y = checkLabels(data.y, x.length / inputDim, task, task === 'classification' ? outputDim : undefined, 'y').slice();
     return { x, y };
   }
 

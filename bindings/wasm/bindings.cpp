@@ -41,6 +41,7 @@ val strings(const std::vector<std::string>& v) {
 val status_val(const moe::Status& s) {
   val out = val::object();
   out.set("code", static_cast<int>(s.code()));
+  out.set("name", moe::to_string(s.code()));
   out.set("message", s.message());
   return out;
 }
@@ -129,42 +130,52 @@ class CsvReaderHandle {
 
 // ---- model ----------------------------------------------------------------------------------
 
-template <class E>
-E pick(const std::string& v, std::initializer_list<std::pair<const char*, E>> names, E fallback) {
-  for (const auto& [name, e] : names)
-    if (v == name) return e;
-  return fallback;
+// Sets *out from o[key] when the key is present (an option left out keeps the core's default).
+template <class T>
+void read(const val& o, const char* key, T* out) {
+  const val v = o[key];
+  if (!v.isUndefined()) *out = v.as<T>();
 }
 
-// The snake_case config object of bindings/ts/options.ts -> ModelConfig (TS validated it already;
-// MoeModel::create validates again).
+// An enum from its name in the core's to_string table (TS checked the name is one of them).
+template <class E>
+void read_enum(const val& o, const char* key, std::initializer_list<E> all, E* out) {
+  const val v = o[key];
+  if (v.isUndefined()) return;
+  const std::string name = v.as<std::string>();
+  for (E e : all)
+    if (name == moe::to_string(e)) *out = e;
+}
+
+// The snake_case config object of bindings/ts/options.ts -> ModelConfig. Keys left out keep the
+// defaults of base/config.h; the core validates the result (MoeModel::create).
 moe::ModelConfig config_from(const val& c) {
   moe::ModelConfig m;
-  m.input_dim = c["input_dim"].as<int>();
-  m.output_dim = c["output_dim"].as<int>();
-  m.task = c["task"].as<std::string>() == "regression" ? moe::Task::Regression : moe::Task::Classification;
-  m.experts = c["experts"].as<int>();
-  m.expert_hidden = emscripten::vecFromJSArray<int>(c["expert_hidden"]);
-  m.gate_hidden = emscripten::vecFromJSArray<int>(c["gate_hidden"]);
-  m.activation = pick(c["activation"].as<std::string>(),
-                      {{"relu", moe::Activation::Relu}, {"tanh", moe::Activation::Tanh}, {"gelu", moe::Activation::Gelu}},
-                      moe::Activation::Relu);
-  m.gating.type = c["gating"].as<std::string>() == "topk" ? moe::GatingType::TopK : moe::GatingType::Softmax;
-  m.gating.k = c["k"].as<int>();
-  m.gating.noise = c["noise"].as<bool>();
-  m.load_balance = c["load_balance"].as<float>();
-  m.z_loss = c["z_loss"].as<float>();
-  m.optimizer.type = pick(c["optimizer"].as<std::string>(),
-                          {{"adam", moe::OptimizerType::Adam}, {"adamw", moe::OptimizerType::AdamW}, {"sgd", moe::OptimizerType::Sgd}},
-                          moe::OptimizerType::Adam);
-  m.optimizer.learning_rate = c["learning_rate"].as<float>();
-  m.optimizer.beta1 = c["beta1"].as<float>();
-  m.optimizer.beta2 = c["beta2"].as<float>();
-  m.optimizer.epsilon = c["epsilon"].as<float>();
-  m.optimizer.weight_decay = c["weight_decay"].as<float>();
-  m.optimizer.momentum = c["momentum"].as<float>();
-  m.optimizer.clip_norm = c["clip_norm"].as<float>();
-  m.seed = static_cast<uint64_t>(c["seed"].as<double>());
+  read(c, "input_dim", &m.input_dim);
+  read(c, "output_dim", &m.output_dim);
+  read_enum(c, "task", {moe::Task::Classification, moe::Task::Regression}, &m.task);
+  read(c, "experts", &m.experts);
+  if (!c["expert_hidden"].isUndefined()) m.expert_hidden = emscripten::vecFromJSArray<int>(c["expert_hidden"]);
+  if (!c["gate_hidden"].isUndefined()) m.gate_hidden = emscripten::vecFromJSArray<int>(c["gate_hidden"]);
+  read_enum(c, "activation", {moe::Activation::Relu, moe::Activation::Tanh, moe::Activation::Gelu}, &m.activation);
+  read_enum(c, "gating", {moe::GatingType::Softmax, moe::GatingType::TopK}, &m.gating.type);
+  read(c, "k", &m.gating.k);
+  read(c, "noise", &m.gating.noise);
+  read(c, "load_balance", &m.load_balance);
+  read(c, "z_loss", &m.z_loss);
+  moe::OptimizerType type = moe::OptimizerType::Adam;
+  read_enum(c, "optimizer", {moe::OptimizerType::Adam, moe::OptimizerType::AdamW, moe::OptimizerType::Sgd}, &type);
+  m.optimizer = moe::optimizer_defaults(type);
+  read(c, "learning_rate", &m.optimizer.learning_rate);
+  read(c, "beta1", &m.optimizer.beta1);
+  read(c, "beta2", &m.optimizer.beta2);
+  read(c, "epsilon", &m.optimizer.epsilon);
+  read(c, "weight_decay", &m.optimizer.weight_decay);
+  read(c, "momentum", &m.optimizer.momentum);
+  read(c, "clip_norm", &m.optimizer.clip_norm);
+  double seed = static_cast<double>(m.seed);
+  read(c, "seed", &seed);
+  m.seed = static_cast<uint64_t>(seed);
   return m;
 }
 
@@ -172,17 +183,17 @@ val config_to(const moe::ModelConfig& m) {
   val c = val::object();
   c.set("input_dim", m.input_dim);
   c.set("output_dim", m.output_dim);
-  c.set("task", m.task == moe::Task::Regression ? "regression" : "classification");
+  c.set("task", moe::to_string(m.task));
   c.set("experts", m.experts);
   c.set("expert_hidden", val::array(m.expert_hidden));
   c.set("gate_hidden", val::array(m.gate_hidden));
   c.set("activation", moe::to_string(m.activation));
-  c.set("gating", m.gating.type == moe::GatingType::TopK ? "topk" : "softmax");
+  c.set("gating", moe::to_string(m.gating.type));
   c.set("k", m.gating.k);
   c.set("noise", m.gating.noise);
   c.set("load_balance", m.load_balance);
   c.set("z_loss", m.z_loss);
-  c.set("optimizer", m.optimizer.type == moe::OptimizerType::Sgd ? "sgd" : m.optimizer.type == moe::OptimizerType::AdamW ? "adamw" : "adam");
+  c.set("optimizer", moe::to_string(m.optimizer.type));
   c.set("learning_rate", m.optimizer.learning_rate);
   c.set("beta1", m.optimizer.beta1);
   c.set("beta2", m.optimizer.beta2);
@@ -273,7 +284,8 @@ class ModelHandle {
     return out;
   }
 
-  // options: { epochs, batch_size, shuffle, seed (-1 = model seed), early_stopping: { enabled, monitor, patience, min_delta, restore_best } }
+  // options (bindings/ts/fit-options.ts): { epochs, batch_size, shuffle, seed (-1 = model seed), validation_split,
+  //   early_stopping: { enabled, monitor, patience, min_delta, restore_best } }
   val begin_fit(const val& x_js, const val& y_js, double rows, const val& vx_js, const val& vy_js, double vrows,
                 const val& o) {
     if (!model_) return not_ready();
@@ -290,11 +302,13 @@ class ModelHandle {
     f.epochs = o["epochs"].as<int>();
     f.batch_size = o["batch_size"].as<int>();
     f.shuffle = o["shuffle"].as<bool>();
+    f.validation_split = o["validation_split"].as<double>();
     const double seed = o["seed"].as<double>();
     if (seed >= 0) { f.has_seed = true; f.seed = static_cast<uint64_t>(seed); }
     const val es = o["early_stopping"];
     f.early_stopping.enabled = es["enabled"].as<bool>();
-    f.early_stopping.monitor = es["monitor"].as<std::string>();
+    const moe::Status monitor = moe::parse_monitor(es["monitor"].as<std::string>(), &f.early_stopping);
+    if (!monitor.is_ok()) return status_val(monitor);
     f.early_stopping.patience = es["patience"].as<int>();
     f.early_stopping.min_delta = es["min_delta"].as<double>();
     f.early_stopping.restore_best_weights = es["restore_best"].as<bool>();

@@ -47,12 +47,63 @@ struct ModelConfig {
   uint64_t seed = 42;
 };
 
-// Checks ranges and combinations (e.g. 1 <= k <= experts, classification needs C >= 2).
+// Keras-like defaults of an optimizer type (SGD starts at learning rate 0.01, Adam/AdamW at 1e-3).
+OptimizerConfig optimizer_defaults(OptimizerType type);
+
+// Trainable floats of the model a config describes: every expert MLP, the gate MLP and the top-k
+// noise layer. The one count: the parameter layout (core/layout) allocates exactly this many.
+double parameter_count(const ModelConfig& config);
+
+// Checks ranges and combinations (e.g. 1 <= k <= experts, classification needs C >= 2) and the
+// model's size against the wasm heap. Messages name options as the JS API does (option_name).
 Status validate(const ModelConfig& config);
+
+// What early stopping watches: a metric of the training epoch or of the validation pass.
+enum class Metric { Loss, Accuracy, Rmse, R2 };
+enum class MonitorSource { Auto, Train, Validation };  // Auto: validation when there is validation data
+
+struct EarlyStoppingOptions {
+  bool enabled = false;
+  Metric metric = Metric::Loss;
+  MonitorSource source = MonitorSource::Auto;
+  int patience = 0;                  // epochs without improvement before stopping
+  double min_delta = 0;              // an improvement must beat the best by more than this
+  bool restore_best_weights = true;  // at the end of training, put back the best epoch's weights
+};
+
+struct FitOptions {
+  int epochs = 1;
+  int batch_size = 32;
+  bool shuffle = true;
+  double validation_split = 0;  // used only without explicit validation data: the LAST fraction of rows
+  bool has_seed = false;        // false: shuffle/noise seeds derive from the model config's seed
+  uint64_t seed = 0;
+  EarlyStoppingOptions early_stopping;
+};
+
+// Reads a monitor name as the JS API spells it: loss, accuracy, rmse or r2, optionally prefixed
+// with val_; "" means loss on the validation data when there is some. Unknown names: an error.
+Status parse_monitor(const std::string& name, EarlyStoppingOptions* out);
+
+// Checks the ranges of the fit options (combinations with the data are the trainer's).
+Status validate(const FitOptions& options);
+
+// Every option the core checks, and its one name in messages: the JS option name.
+enum class Option {
+  InputDim, OutputDim, Task, Experts, ExpertHidden, GateHidden, Activation, Gating, GatingK, LoadBalance, ZLoss,
+  Optimizer, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, Momentum, ClipNorm,
+  Epochs, BatchSize, ValidationSplit, Monitor, Patience, MinDelta,
+};
+const char* option_name(Option o);  // e.g. Option::WeightDecay -> "optimizer.weightDecay"
+
+// A number as a person writes it: 5, 0.004, 1e-07 (the shortest text that reads back the same).
+std::string format_number(double v);
+std::string format_number(float v);  // shortest text that reads back as the same float
 
 const char* to_string(Task t);
 const char* to_string(Activation a);
 const char* to_string(GatingType g);
 const char* to_string(OptimizerType o);
+const char* to_string(Metric m);
 
 }  // namespace moe

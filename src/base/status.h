@@ -6,7 +6,21 @@
 
 namespace moe {
 
-enum class StatusCode { Ok, InvalidArgument, ParseError, OutOfRange, Corrupt, NumericalError, Cancelled, Internal };
+enum class StatusCode { Ok, InvalidArgument, ParseError, OutOfRange, Corrupt, NumericalError, Internal };
+
+// The name of a code, as MoEError.code carries it to JS ("InvalidArgument", ...).
+inline const char* to_string(StatusCode c) {
+  switch (c) {
+    case StatusCode::Ok: return "Ok";
+    case StatusCode::InvalidArgument: return "InvalidArgument";
+    case StatusCode::ParseError: return "ParseError";
+    case StatusCode::OutOfRange: return "OutOfRange";
+    case StatusCode::Corrupt: return "Corrupt";
+    case StatusCode::NumericalError: return "NumericalError";
+    case StatusCode::Internal: return "Internal";
+  }
+  return "Internal";
+}
 
 class Status {
  public:

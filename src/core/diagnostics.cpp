@@ -77,11 +77,4 @@ Status class_usage(Model* model, const float* x, const int32_t* classes, long ro
   return Status::ok();
 }
 
-ModelCost model_cost(const Model& model) {
-  ModelCost c;
-  c.parameters = model.num_params();
-  c.flops_per_sample = model.flops_per_sample();
-  return c;
-}
-
 }  // namespace moe

@@ -1,5 +1,5 @@
 // Diagnostics of a trained Model: how the gate spreads rows over experts (overall and per true
-// class), and the model's size and cost. Read-only over the model; not training (trainer.h).
+// class). Read-only over the model; not training (trainer.h).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -26,11 +26,5 @@ Status gate_share(Model* model, const float* x, long rows, GateShare* out);
 
 // Per-class expert usage (classification only): classes (rows,) in [0, C).
 Status class_usage(Model* model, const float* x, const int32_t* classes, long rows, ClassUsage* out);
-
-struct ModelCost {
-  std::size_t parameters = 0;
-  double flops_per_sample = 0;  // forward pass of one row, only the experts a row uses
-};
-ModelCost model_cost(const Model& model);
 
 }  // namespace moe

@@ -26,18 +26,16 @@ bool all_finite(const float* p, std::size_t n) {
   return true;
 }
 
-// Reads the monitored quantity out of epoch logs. Names: loss, accuracy (acc), rmse, r2, each
-// optionally prefixed with val_. Returns false for an unknown name.
-bool monitored_value(const std::string& name, const EpochLogs& logs, double* v) {
-  const bool val = name.rfind("val_", 0) == 0;
-  const std::string base = val ? name.substr(4) : name;
-  const Metrics& m = val ? logs.validation : logs.train;
-  if (base == "loss") *v = m.loss;
-  else if (base == "accuracy" || base == "acc") *v = m.accuracy;
-  else if (base == "rmse") *v = m.rmse;
-  else if (base == "r2") *v = m.r2;
-  else return false;
-  return true;
+// The quantity early stopping watches, read out of one epoch's logs.
+double monitored_value(const EarlyStoppingOptions& es, const EpochLogs& logs) {
+  const Metrics& m = es.source == MonitorSource::Validation ? logs.validation : logs.train;
+  switch (es.metric) {
+    case Metric::Loss: return m.loss;
+    case Metric::Accuracy: return m.accuracy;
+    case Metric::Rmse: return m.rmse;
+    case Metric::R2: return m.r2;
+  }
+  return m.loss;
 }
 
 }  // namespace
@@ -137,13 +135,10 @@ Status Trainer::create(Model* model, const DataView& train, const DataView* vali
                        std::unique_ptr<Trainer>* out) {
   if (model == nullptr || out == nullptr) return Status::invalid("Trainer::create: null model or output");
   const ModelConfig& cfg = model->config();
-  if (o.epochs < 1) return Status::invalid("epochs must be >= 1, got " + std::to_string(o.epochs));
-  if (o.batch_size < 1) return Status::invalid("batchSize must be >= 1, got " + std::to_string(o.batch_size));
+  MOE_RETURN_IF_ERROR(validate(o));
   if (o.batch_size > model->capacity())
     return Status::invalid("batchSize " + std::to_string(o.batch_size) + " exceeds the model's capacity of " +
                            std::to_string(model->capacity()) + " rows");
-  if (!(o.validation_split >= 0 && o.validation_split < 1))
-    return Status::invalid("validationSplit must be in [0, 1), got " + std::to_string(o.validation_split));
   MOE_RETURN_IF_ERROR(check_data(cfg, train, "training data"));
   if (validation != nullptr) MOE_RETURN_IF_ERROR(check_data(cfg, *validation, "validation data"));
 
@@ -159,7 +154,7 @@ Status Trainer::create(Model* model, const DataView& train, const DataView* vali
     // Keras: the validation rows are the last fraction, taken before shuffling.
     const long n_train = static_cast<long>(static_cast<double>(train.rows) * (1.0 - o.validation_split));
     if (n_train < 1 || n_train >= train.rows)
-      return Status::invalid("validationSplit " + std::to_string(o.validation_split) + " of " +
+      return Status::invalid("validationSplit " + format_number(o.validation_split) + " of " +
                              std::to_string(train.rows) + " rows leaves " + std::to_string(n_train) +
                              " training and " + std::to_string(train.rows - n_train) + " validation rows; both need at least 1");
     s.train.assign(cfg, train, 0, n_train);
@@ -168,26 +163,21 @@ Status Trainer::create(Model* model, const DataView& train, const DataView* vali
     s.train.assign(cfg, train, 0, train.rows);
   }
 
-  const EarlyStoppingOptions& es = o.early_stopping;
+  EarlyStoppingOptions& es = s.opt.early_stopping;
+  if (es.source == MonitorSource::Auto) es.source = s.val.rows > 0 ? MonitorSource::Validation : MonitorSource::Train;
   if (es.enabled) {
-    EpochLogs probe;
-    double dummy;
-    if (!monitored_value(es.monitor, probe, &dummy))
-      return Status::invalid("earlyStopping.monitor '" + es.monitor +
-                             "' is not one of loss, accuracy, rmse, r2 (optionally prefixed with val_)");
-    const bool val = es.monitor.rfind("val_", 0) == 0;
+    const bool val = es.source == MonitorSource::Validation;
+    const std::string monitor = std::string(val ? "val_" : "") + to_string(es.metric);
     if (val && s.val.rows == 0)
-      return Status::invalid("earlyStopping monitors '" + es.monitor +
+      return Status::invalid("earlyStopping monitors '" + monitor +
                              "' but there is no validation data (give validationData or validationSplit)");
-    const bool acc = es.monitor.find("acc") != std::string::npos;
-    if (acc && cfg.task != Task::Classification)
-      return Status::invalid("earlyStopping monitors '" + es.monitor + "' but the task is regression");
-    if (!acc && cfg.task == Task::Classification &&
-        (es.monitor.find("rmse") != std::string::npos || es.monitor.find("r2") != std::string::npos))
-      return Status::invalid("earlyStopping monitors '" + es.monitor + "' but the task is classification");
-    if (es.patience < 0) return Status::invalid("earlyStopping.patience must be >= 0");
-    if (!(es.min_delta >= 0)) return Status::invalid("earlyStopping.minDelta must be >= 0");
-    s.maximize = acc || es.monitor.find("r2") != std::string::npos;
+    const bool classification_metric = es.metric == Metric::Accuracy;
+    const bool regression_metric = es.metric == Metric::Rmse || es.metric == Metric::R2;
+    if (classification_metric && cfg.task != Task::Classification)
+      return Status::invalid("earlyStopping monitors '" + monitor + "' but the task is regression");
+    if (regression_metric && cfg.task == Task::Classification)
+      return Status::invalid("earlyStopping monitors '" + monitor + "' but the task is classification");
+    s.maximize = es.metric == Metric::Accuracy || es.metric == Metric::R2;
   }
 
   MOE_RETURN_IF_ERROR(s.optimizer.init(cfg.optimizer, model->num_params()));
@@ -237,8 +227,7 @@ Status Trainer::Impl::end_epoch(ChunkResult* out) {
   bool stop = false;
   const EarlyStoppingOptions& es = opt.early_stopping;
   if (es.enabled) {
-    double current = 0;
-    monitored_value(es.monitor, logs, &current);
+    const double current = monitored_value(es, logs);
     const bool improved = std::isfinite(current) &&
                           (best_epoch < 0 || (maximize ? current > best + es.min_delta : current < best - es.min_delta));
     if (improved) {

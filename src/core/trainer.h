@@ -11,6 +11,7 @@
 #include "core/model.h"
 #include "core/optimizer.h"
 #include "core/rng.h"
+#include "base/config.h"
 #include "base/status.h"
 
 namespace moe {
@@ -22,24 +23,6 @@ struct DataView {
   const int32_t* classes = nullptr;  // (rows,)
   const float* values = nullptr;     // (rows, C)
   long rows = 0;
-};
-
-struct EarlyStoppingOptions {
-  bool enabled = false;
-  std::string monitor = "val_loss";  // loss | accuracy | rmse | r2, optionally prefixed with val_
-  int patience = 0;                  // epochs without improvement before stopping
-  double min_delta = 0;              // an improvement must beat the best by more than this
-  bool restore_best_weights = true;  // at the end of training, put back the best epoch's weights
-};
-
-struct FitOptions {
-  int epochs = 1;
-  int batch_size = 32;
-  bool shuffle = true;
-  double validation_split = 0;  // used only without explicit validation data: the LAST fraction of rows
-  bool has_seed = false;        // false: shuffle/noise seeds derive from the model config's seed
-  uint64_t seed = 0;
-  EarlyStoppingOptions early_stopping;
 };
 
 // After each batch. loss/accuracy are running means over the epoch so far (as Keras reports them).

@@ -101,11 +101,14 @@ Status MoeModel::save(const std::string& schema_json, std::vector<uint8_t>* out)
 
 Status MoeModel::begin_fit(const DataView& train, const DataView* validation, const FitOptions& options) {
   if (trainer_) return Status::invalid("a fit is already in progress on this model (call end_fit first)");
-  if (options.batch_size < 1) return Status::invalid("batchSize must be >= 1, got " + std::to_string(options.batch_size));
-  if (options.batch_size > (1 << 20)) return Status::invalid("batchSize " + std::to_string(options.batch_size) + " is too large (at most 1048576)");
-  MOE_RETURN_IF_ERROR(ensure_capacity(options.batch_size));
+  MOE_RETURN_IF_ERROR(validate(options));
+  // A batch larger than the data is one batch of every row (Keras); the model's working buffers are
+  // sized by the batch, so clamp it instead of allocating room for rows that do not exist.
+  FitOptions o = options;
+  if (train.rows > 0 && o.batch_size > train.rows) o.batch_size = static_cast<int>(train.rows);
+  MOE_RETURN_IF_ERROR(ensure_capacity(o.batch_size));
   history_.clear();
-  return Trainer::create(model_.get(), train, validation, options, &trainer_);
+  return Trainer::create(model_.get(), train, validation, o, &trainer_);
 }
 
 Status MoeModel::fit_run(int max_batches, FitChunk* out) {

@@ -287,7 +287,7 @@ TEST(Trainer, EarlyStoppingStopsAndRestoresBestWeights) {
   o.epochs = 300;
   o.batch_size = 8;
   o.early_stopping.enabled = true;
-  o.early_stopping.monitor = "val_loss";
+  ASSERT_TRUE(parse_monitor("val_loss", &o.early_stopping).is_ok());
   o.early_stopping.patience = 3;
   auto m = make_model(c);
   const DataView vv = v.view(c.task);
@@ -317,15 +317,16 @@ TEST(Trainer, EarlyStoppingNeedsWhatItMonitors) {
   auto m = make_model(small_config(Task::Classification, 2));
   FitOptions o;
   o.early_stopping.enabled = true;
-  o.early_stopping.monitor = "val_loss";
+  ASSERT_TRUE(parse_monitor("val_loss", &o.early_stopping).is_ok());
   Status s = m->begin_fit(d.view(Task::Classification), nullptr, o);
   EXPECT_EQ(s.code(), StatusCode::InvalidArgument);
   EXPECT_NE(s.message().find("no validation data"), std::string::npos) << s.message();
-  o.early_stopping.monitor = "val_r2";
+  ASSERT_TRUE(parse_monitor("val_r2", &o.early_stopping).is_ok());
   o.validation_split = 0.2;
   EXPECT_EQ(m->begin_fit(d.view(Task::Classification), nullptr, o).code(), StatusCode::InvalidArgument);
-  o.early_stopping.monitor = "lossy";
-  EXPECT_EQ(m->begin_fit(d.view(Task::Classification), nullptr, o).code(), StatusCode::InvalidArgument);
+  const Status unknown = parse_monitor("lossy", &o.early_stopping);
+  EXPECT_EQ(unknown.code(), StatusCode::InvalidArgument);
+  EXPECT_NE(unknown.message().find("earlyStopping.monitor must be one of loss,"), std::string::npos) << unknown.message();
   EXPECT_FALSE(m->fitting());
 }
 

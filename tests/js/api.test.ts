@@ -98,14 +98,17 @@ describe('MoE options', () => {
   const base = { inputDim: 4, outputDim: 3 };
   it.each([
     [{ experts: 0 }, 'experts must be an integer in [1, 1024], got 0'],
-    [{ experts: 2.5 }, 'experts must be an integer in [1, 1024], got 2.5'],
-    [{ inputDim: -1 }, 'inputDim must be an integer >= 1, got -1'],
+    [{ experts: 2.5 }, 'experts must be an integer, got 2.5'],
+    [{ inputDim: -1 }, 'inputDim must be an integer in [1, 1048576], got -1'],
     [{ activation: 'sigmoid' }, "activation must be one of 'relu', 'tanh', 'gelu', got \"sigmoid\""],
-    [{ gating: { type: 'topk', k: 9 } }, 'gating.k must be an integer in [1, 5], got 9'],
+    [{ gating: { type: 'topk', k: 9 } }, 'gating.k must be an integer in [1, 5] (at most experts), got 9'],
     [{ optimizer: { type: 'adam', learningRate: -1 } }, 'optimizer.learningRate must be a finite number in (0, 1000], got -1'],
+    [{ optimizer: { type: 'adamw', weightDecay: 5 } }, 'optimizer.weightDecay must be a finite number in [0, 1], got 5'],
+    [{ optimizer: { type: 'adam', lr: 0.1 } }, "unknown optimizer option 'lr'"],
+    [{ gating: { type: 'topk', kk: 2 } }, "unknown gating option 'kk'"],
     [{ expertHidden: [64, 0] }, 'expertHidden[1] must be an integer in [1, 65536], got 0'],
     [{ bogus: 1 }, "unknown MoE option 'bogus'"],
-    [{ outputDim: 1 }, 'outputDim must be an integer >= 2, got 1'],
+    [{ outputDim: 1 }, 'outputDim must be an integer in [2, 1048576] for classification (the number of classes), got 1'],
   ])('%j -> %s', (extra, message) => {
     expect(() => new MoE({ ...base, ...extra } as never)).toThrow(MoEError);
     expect(() => new MoE({ ...base, ...extra } as never)).toThrow(message);
