@@ -9,6 +9,8 @@ apt_packages=(cmake g++ clang-14 libclang-rt-14-dev libeigen3-dev libxsimd-dev l
 if ! command -v emcc >/dev/null 2>&1; then apt_packages+=(emscripten); fi
 # Browser tests need Debian's Chromium and Firefox ESR (never a downloaded browser).
 if [ "${MOE_SKIP_BROWSER:-0}" != "1" ]; then apt_packages+=(chromium firefox-esr); fi
+# The PyTorch round-trip tests (tests/js/pytorch.test.ts) run Debian's python3-torch (CPU, large).
+apt_packages+=(python3-torch)
 
 missing=()
 for p in "${apt_packages[@]}"; do

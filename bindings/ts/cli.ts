@@ -3,13 +3,16 @@
 // stderr, results on stdout, exit code 1 on bad input (2 on bad usage). Node only.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { init, Dataset, MoE, loadModel, MoEError, type Logs } from './index.js';
+import { writePyTorchExport } from './pytorch-cli.js';
 
 const USAGE = `usage:
   moe-wasm train <data.csv> [--target COL] [--epochs 10] [--batch-size 32] [--experts 5]
                  [--validation 0.1] [--seed 42] [--out model.moe] [--no-simd]
   moe-wasm predict <model.moe> <data.csv>     predictions as CSV on stdout
   moe-wasm evaluate <model.moe> <data.csv>    metrics as JSON on stdout
-  moe-wasm export <model.moe> <model.onnx>    the model as ONNX (input 'features', encoded)`;
+  moe-wasm export <model.moe> <model.onnx>    the model as ONNX (input 'features', encoded)
+  moe-wasm export <model.moe> <dir> --format pytorch   model.py, weights.safetensors, schema.json, train_ddp.py
+  (a model file may also be a .safetensors with moe-wasm metadata, e.g. from train_ddp.py)`;
 
 class UsageError extends Error {}
 
@@ -150,10 +153,16 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'export': {
       const [modelFile, onnxFile] = p.positional;
-      if (!modelFile || !onnxFile) throw new UsageError('export needs a model file and an output .onnx file');
+      const format = p.flags.get('format') ?? 'onnx';
+      if (format !== 'onnx' && format !== 'pytorch') throw new UsageError(`--format must be onnx or pytorch, got ${format === true ? 'nothing' : format}`);
+      if (!modelFile || !onnxFile) throw new UsageError(`export needs a model file and an output ${format === 'onnx' ? '.onnx file' : 'directory'}`);
       await init(p.flags.has('no-simd') ? { simd: false } : {});
       const model = await loadModel(readFile(modelFile, 'model file'));
       try {
+        if (format === 'pytorch') {
+          for (const path of writePyTorchExport(model, onnxFile)) process.stderr.write(`wrote ${path}\n`);
+          return 0;
+        }
         const bytes = model.toONNX();
         writeFileSync(onnxFile, bytes);
         process.stderr.write(`wrote ${onnxFile} (${bytes.length} bytes)\n`);

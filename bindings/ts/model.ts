@@ -7,6 +7,9 @@ import { checkHeapRoom, mib } from './heap.js';
 import { buildOnnx, type OnnxTensor } from './onnx-export.js';
 import { fromRawConfig, toRawConfig, type MoEOptions, type RawConfig } from './options.js';
 import { toRawFitOptions, type EarlyStoppingOptions } from './fit-options.js';
+import { buildPyTorch, type PyTorchFiles } from './pytorch-export.js';
+import { safetensorsToModelFile } from './pytorch-import.js';
+import { looksLikeSafetensors } from './safetensors.js';
 
 export type Logs = Record<string, number>;
 export interface History { epoch: number[]; loss: number[]; accuracy?: number[]; val_loss?: number[]; val_accuracy?: number[]; [metric: string]: number[] | undefined }
@@ -304,6 +307,14 @@ export class MoE {
     });
   }
 
+  /**
+   * The model as a PyTorch project: model.py (the same MoE as a torch.nn.Module, preprocess(rows)),
+   * weights.safetensors (config and schema in its metadata), schema.json and train_ddp.py (torchrun DDP).
+   */
+  toPyTorch(): PyTorchFiles {
+    return buildPyTorch({ options: this.options, schema: this.#schema, tensors: this._tensors(), version: this.#module.raw.version() });
+  }
+
   /** Frees the wasm memory. Idempotent; any later use throws MoEError. During fit, the fit rejects. */
   dispose(): void {
     if (!this.#raw) return;
@@ -319,13 +330,17 @@ export class MoE {
   [Symbol.dispose](): void { this.dispose(); }
 }
 
-/** Rebuilds a model from save() bytes with the currently initialised build. Corrupt bytes -> MoEError. */
+/**
+ * Rebuilds a model from save() bytes, or from a .safetensors file whose metadata carries the config
+ * and schema (toPyTorch, train_ddp.py), with the currently initialised build. Corrupt bytes -> MoEError.
+ */
 export async function loadModel(bytes: Uint8Array | ArrayBuffer): Promise<MoE> {
   const module = current();
   let b: Uint8Array;
   if (bytes instanceof Uint8Array) b = bytes;
   else if (bytes instanceof ArrayBuffer) b = new Uint8Array(bytes);
   else throw new MoEError(`loadModel: expected a Uint8Array or ArrayBuffer, got ${bytes === null ? 'null' : typeof bytes}`);
+  if (looksLikeSafetensors(b)) b = safetensorsToModelFile(module, b);
   // The file is copied in, then the model holds its parameters and their gradients: about 3x the file.
   checkHeapRoom(module, 3 * b.length, `loadModel: a model file of ${mib(b.length)} MiB`, 'it is too large to load in this build');
   const handle = guard(module, new module.raw.Model());
