@@ -74,6 +74,8 @@ export function safetensorsToModelFile(module: LoadedModule, bytes: Uint8Array):
       if (got.shape.length !== want.length || got.shape.some((d, i) => d !== want[i])) {
         throw new MoEError(`${WHAT}: tensor '${t.name}' has shape ${shapeText(got.shape)} but its config needs ${shapeText(want)}`, 'Corrupt');
       }
+      const bad = got.data.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new MoEError(`${WHAT}: tensor '${t.name}' holds ${got.data[bad]} at index ${bad}; every weight must be a finite number`, 'Corrupt');
       params.push(got.data);
     }
     const file = check(handle.save(schema), 'loadModel').data.slice();

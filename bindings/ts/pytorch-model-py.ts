@@ -374,7 +374,8 @@ def preprocess(rows, schema=None, decimal="."):
 def read_csv(path, delimiter=None):
     """(rows, decimal): a streaming iterator of dict rows of a UTF-8 CSV with a header row, and the decimal
     mark moe-wasm would use (',' when the delimiter is not a comma). The delimiter (default: the most
-    frequent of , ; TAB | in the header) and an Excel "sep=" first line are handled; header names are trimmed."""
+    frequent of , ; TAB | in the header) and an Excel "sep=" first line are handled; header names are
+    trimmed; blank rows and repeated header rows are skipped, as moe-wasm's reader skips them."""
     f = open(path, newline="", encoding="utf-8-sig")
     first = f.readline()
     if first.lower().startswith("sep=") and len(first.strip()) == 5:
@@ -387,7 +388,8 @@ def read_csv(path, delimiter=None):
     def rows():
         with f:
             for row in csv.DictReader(f, fieldnames=header, delimiter=delimiter):
-                if any(v not in (None, "") for v in row.values()):
+                cells = [(row.get(h) or "").strip(" \t") for h in header]
+                if any(cells) and cells != header:  # blank rows and repeated header rows are dropped
                     yield row
 
     return rows(), ("," if delimiter != "," else ".")
