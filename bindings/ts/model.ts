@@ -340,9 +340,10 @@ export async function loadModel(bytes: Uint8Array | ArrayBuffer): Promise<MoE> {
   if (bytes instanceof Uint8Array) b = bytes;
   else if (bytes instanceof ArrayBuffer) b = new Uint8Array(bytes);
   else throw new MoEError(`loadModel: expected a Uint8Array or ArrayBuffer, got ${bytes === null ? 'null' : typeof bytes}`);
-  if (looksLikeSafetensors(b)) b = safetensorsToModelFile(module, b);
-  // The file is copied in, then the model holds its parameters and their gradients: about 3x the file.
+  // The file is copied in, then the model holds its parameters and their gradients: about 3x the file
+  // (a .safetensors file becomes a model file of about its size first).
   checkHeapRoom(module, 3 * b.length, `loadModel: a model file of ${mib(b.length)} MiB`, 'it is too large to load in this build');
+  if (looksLikeSafetensors(b)) b = safetensorsToModelFile(module, b);
   const handle = guard(module, new module.raw.Model());
   const r = handle.load(b);
   if (r.code !== 0) {
