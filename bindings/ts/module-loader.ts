@@ -1,6 +1,11 @@
 // Loads the wasm module: picks the SIMD128 or baseline build, memoizes one promise per build, and
 // knows the Node vs browser differences. It does not wrap the Embind objects (dataset.ts, model.ts).
 import { MoEError, type RawStatus } from './errors.js';
+import { isNode, nodeBuiltin } from './platform.js';
+// Both Emscripten glues are imported statically (they are small; the .wasm files are fetched on
+// demand): no code splitting, so the file also works as a classic (iife) worker bundle.
+import createSimd from './wasm/moe-simd.js';
+import createBase from './wasm/moe-base.js';
 
 export type Build = 'simd' | 'base';
 
@@ -88,10 +93,10 @@ export function simdSupported(): boolean {
   }
 }
 
-const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' &&
-  typeof (globalThis as { window?: unknown }).window === 'undefined';
-
 const loading = new Map<Build, Promise<LoadedModule>>();
+
+/** Where the .wasm files are served from, as set by init({ wasmUrl }); null: next to this file. */
+let wasmLocation: WasmUrl | null = null;
 
 /** The memoized module of one build (loaded at most once per realm). */
 export function loadBuild(build: Build): Promise<LoadedModule> {
@@ -106,43 +111,71 @@ export function loadBuild(build: Build): Promise<LoadedModule> {
   return p;
 }
 
-async function instantiate(build: Build): Promise<LoadedModule> {
-  // Literal specifiers and `new URL(literal, import.meta.url)` so bundlers (Vite, webpack) find both files.
-  const wasmUrl = build === 'simd'
+function wasmFileUrl(build: Build): URL {
+  const file = build === 'simd' ? 'moe-simd.wasm' : 'moe-base.wasm';
+  if (wasmLocation !== null) {
+    const loc = typeof wasmLocation === 'function' ? wasmLocation(file) : wasmLocation;
+    const href = String(loc);
+    const base = typeof location === 'object' && location ? location.href : undefined;
+    // A string or URL ending in '/' is the folder holding both files; anything else is the file itself.
+    return href.endsWith('/') ? new URL(file, new URL(href, base)) : new URL(href, base);
+  }
+  // Literal `new URL(literal, import.meta.url)` so bundlers (Vite, webpack) emit and rewrite both files.
+  return build === 'simd'
     ? new URL('./wasm/moe-simd.wasm', import.meta.url)
     : new URL('./wasm/moe-base.wasm', import.meta.url);
-  const args: Record<string, unknown> = {};
-  if (isNode) {
-    await prepareNode();
-    const fsName = 'node:fs/promises';
-    const fs = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
-    // Node's fetch cannot read file paths (TOOLCHAIN.md #5): hand the bytes over directly.
-    args.wasmBinary = await fs.readFile(wasmUrl);
-  } else {
-    args.locateFile = () => wasmUrl.href;
-  }
-  const glue = build === 'simd'
-    ? await import('./wasm/moe-simd.js' as string)
-    : await import('./wasm/moe-base.js' as string);
-  const factory = glue.default as (args: object) => Promise<RawModule>;
-  const raw = await factory(args);
-  return { build, raw };
 }
 
-// The ES6 glue's Node branch reads `require` and `__dirname` (TOOLCHAIN.md #6). They are defined
-// on globalThis only when absent, pointing at this package's wasm folder.
-async function prepareNode(): Promise<void> {
-  const g = globalThis as Record<string, unknown>;
-  if (typeof g.require !== 'function') {
-    const moduleName = 'node:module';
-    const { createRequire } = (await import(/* @vite-ignore */ moduleName)) as typeof import('node:module');
-    g.require = createRequire(import.meta.url);
+const WASM_FIX = 'serve the files node_modules/moe-wasm/dist/wasm/moe-simd.wasm and moe-base.wasm there ' +
+  '(as application/wasm), or say where they are: `await init({ wasmUrl: \'/path/to/folder/\' })`';
+
+/** Fetches and compiles one .wasm file; every failure is a MoEError naming the URL and the fix. */
+async function compileWasm(url: URL): Promise<WebAssembly.Module> {
+  let bytes: BufferSource;
+  if (isNode && url.protocol === 'file:') {
+    try {
+      bytes = await nodeBuiltin('node:fs/promises').readFile(url) as Uint8Array<ArrayBuffer>;
+    } catch (e) {
+      throw new MoEError(`could not read the wasm file ${url.href}: ${e instanceof Error ? e.message : String(e)}; ` +
+        'reinstall moe-wasm, or pass `init({ wasmUrl })`', 'Internal');
+    }
+    return WebAssembly.compile(bytes);
   }
-  if (typeof g.__dirname !== 'string') {
-    const urlName = 'node:url';
-    const { fileURLToPath } = (await import(/* @vite-ignore */ urlName)) as typeof import('node:url');
-    g.__dirname = fileURLToPath(new URL('./wasm/', import.meta.url));
+  let res: Response;
+  try {
+    res = await fetch(url, { credentials: 'same-origin' });
+  } catch (e) {
+    throw new MoEError(`could not fetch the wasm file ${url.href} (${e instanceof Error ? e.message : String(e)}): ${WASM_FIX}`, 'Internal');
   }
+  if (!res.ok) {
+    throw new MoEError(`could not fetch the wasm file ${url.href}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}; ${WASM_FIX}`, 'Internal');
+  }
+  const type = res.headers.get('content-type') ?? '';
+  if (typeof WebAssembly.compileStreaming === 'function' && type.split(';')[0].trim() === 'application/wasm') {
+    return WebAssembly.compileStreaming(res);
+  }
+  bytes = await res.arrayBuffer();
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (e) {
+    throw new MoEError(`the file at ${url.href} is not the moe-wasm module (${e instanceof Error ? e.message : String(e)}; ` +
+      `content-type ${type || 'none'}): ${WASM_FIX}`, 'Internal');
+  }
+}
+
+async function instantiate(build: Build): Promise<LoadedModule> {
+  const module = await compileWasm(wasmFileUrl(build));
+  const factory = (build === 'simd' ? createSimd : createBase) as (args: object) => Promise<RawModule>;
+  // The glue calls instantiateWasm instead of fetching the file itself; a failure there rejects `failed`.
+  let fail: (e: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => { fail = reject; });
+  const raw = await Promise.race([failed, factory({
+    instantiateWasm(imports: WebAssembly.Imports, ready: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+      WebAssembly.instantiate(module, imports).then((instance) => ready(instance, module), fail);
+      return {};
+    },
+  })]);
+  return { build, raw };
 }
 
 let active: LoadedModule | null = null;
@@ -171,9 +204,18 @@ export function guard<T extends object>(module: LoadedModule, target: T): T {
   });
 }
 
+/** Where the .wasm files are: a folder (ending in '/'), one file, or a function of the file name. */
+export type WasmUrl = string | URL | ((file: 'moe-simd.wasm' | 'moe-base.wasm') => string | URL);
+
 export interface InitOptions {
   /** true: require the SIMD128 build; false: force the baseline build; absent: SIMD where supported. */
   simd?: boolean;
+  /**
+   * Where the .wasm files are served (like TF.js's setWasmPaths): a folder URL ending in '/'
+   * (relative URLs resolve against the page), a full file URL, or a function of the file name.
+   * Default: next to this module (`new URL('./wasm/...', import.meta.url)`), which Vite and webpack rewrite.
+   */
+  wasmUrl?: WasmUrl;
 }
 
 export interface InitResult {
@@ -188,8 +230,14 @@ export interface InitResult {
  */
 export async function init(options: InitOptions = {}): Promise<InitResult> {
   if (options === null || typeof options !== 'object') throw new MoEError('init options must be an object');
-  const { simd } = options;
+  const { simd, wasmUrl } = options;
   if (simd !== undefined && typeof simd !== 'boolean') throw new MoEError(`init: simd must be a boolean, got ${String(simd)}`);
+  if (wasmUrl !== undefined) {
+    if (typeof wasmUrl !== 'string' && typeof wasmUrl !== 'function' && !(wasmUrl instanceof URL)) {
+      throw new MoEError(`init: wasmUrl must be a string, a URL or a function, got ${String(wasmUrl)}`);
+    }
+    wasmLocation = wasmUrl;
+  }
   let build: Build;
   if (simd === undefined) {
     if (active) return describe(active);

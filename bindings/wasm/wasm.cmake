@@ -31,7 +31,9 @@ target_link_options(moe_wasm PRIVATE
   -sMAXIMUM_MEMORY=2147483648
   # No eval / new Function: pages can run under a strict CSP (only 'wasm-unsafe-eval' needed).
   -sDYNAMIC_EXECUTION=0
-  -sENVIRONMENT=web,worker,node
+  # One glue for every host: no Node branch (no require/fs/path/__dirname for bundlers to trip on);
+  # Node gets the bytes as wasmBinary from module-loader-node.ts.
+  -sENVIRONMENT=web,worker
   # The model reads and writes bytes handed over by JS; no virtual file system is needed.
   -sFILESYSTEM=0
   # A failed malloc returns nullptr (the core reports it) instead of aborting the module.

@@ -1,0 +1,32 @@
+// The package's one Node test and its access to Node built-ins. No import statement names a Node
+// module, so browser bundlers find nothing to stub, externalize or warn about.
+
+/** True in Node (also under Vitest/Jest with jsdom, where `window` exists but files live on disk). */
+export const isNode: boolean = typeof process === 'object' && process !== null &&
+  typeof process.versions === 'object' && typeof process.versions.node === 'string';
+
+interface NodeFs { readFile(path: URL): Promise<Uint8Array> }
+interface NodeWorkerThreads {
+  Worker: new (url: URL) => NodeWorkerLike;
+  parentPort: NodePortLike | null;
+}
+export interface NodeWorkerLike {
+  postMessage(msg: unknown, transfer?: readonly unknown[]): void;
+  on(event: string, cb: (arg: never) => void): void;
+  terminate(): Promise<number>;
+}
+export interface NodePortLike {
+  postMessage(msg: unknown, transfer?: readonly unknown[]): void;
+  on(event: 'message', cb: (msg: never) => void): void;
+}
+
+interface Builtins { 'node:fs/promises': NodeFs; 'node:worker_threads': NodeWorkerThreads }
+
+/** A Node built-in through process.getBuiltinModule (Node >= 20.16, what package.json "engines" asks). */
+export function nodeBuiltin<K extends keyof Builtins>(name: K): Builtins[K] {
+  const get = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  if (typeof get !== 'function') {
+    throw new Error(`moe-wasm needs Node >= 20.16 (process.getBuiltinModule); this is Node ${process.versions.node}`);
+  }
+  return get(name) as Builtins[K];
+}
