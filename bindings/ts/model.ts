@@ -1,5 +1,7 @@
 // MoE: the model handle of the public API (TF.js-style async fit with callbacks and AbortSignal,
 // predict/evaluate/gate/summary/save/dispose) over one Embind model object, plus loadModel().
+// Kept in the emitted .d.ts so a consumer's tsc (skipLibCheck: false) knows Symbol.(async)Dispose.
+/// <reference lib="esnext.disposable" preserve="true" />
 import { AbortError, MoEError, check } from './errors.js';
 import { Dataset, checkFeatures, checkLabels, type Schema } from './dataset.js';
 import { current, guard, type LoadedModule, type RawModel } from './module-loader.js';

@@ -1,11 +1,14 @@
 // 'moe-wasm/worker': a Trainer with the MoE API (fit/predict/evaluate/gate/summary/save/dispose)
 // whose model lives in a Web Worker (browsers) or a worker_thread (Node), so the caller never blocks.
+// Kept in the emitted .d.ts so a consumer's tsc (skipLibCheck: false) knows Symbol.(async)Dispose.
+/// <reference lib="esnext.disposable" preserve="true" />
 import { AbortError, MoEError } from './errors.js';
 import { Dataset, checkFeatures, checkLabels, type Schema } from './dataset.js';
 import { toRawFitOptions } from './fit-options.js';
 import type { Data, EvaluateResult, FitOptions, History, Logs } from './model.js';
 import { toRawConfig, type MoEOptions } from './options.js';
 import type { Request, Response, WireData, WireFitOptions } from './worker-protocol.js';
+import { isNode, nodeBuiltin } from './platform.js';
 
 export { MoEError, AbortError } from './errors.js';
 
@@ -26,6 +29,22 @@ type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
 export interface TrainerInit {
   /** Same meaning as init({ simd }) in the worker. */
   simd?: boolean;
+  /** Same meaning as init({ wasmUrl }) in the worker (a string or URL; relative URLs resolve against the page). */
+  wasmUrl?: string | URL;
+  /**
+   * The worker script: default `new URL('./worker-host.js', import.meta.url)`, which Vite and webpack
+   * bundle by themselves. With Rollup or esbuild, add `moe-wasm/worker-host` as a second entry point
+   * and pass its output URL here.
+   */
+  workerUrl?: string | URL;
+}
+
+/** The wasmUrl as a string the worker can receive, resolved against this page (the worker's base differs). */
+function wireWasmUrl(init: TrainerInit): { wasmUrl?: string } {
+  if (init.wasmUrl === undefined) return {};
+  if (typeof init.wasmUrl !== 'string' && !(init.wasmUrl instanceof URL)) throw new MoEError('createTrainer: wasmUrl must be a string or a URL');
+  const base = typeof location === 'object' && location ? location.href : undefined;
+  return { wasmUrl: base ? new URL(String(init.wasmUrl), base).href : String(init.wasmUrl) };
 }
 
 /** A model in a worker. Create with createTrainer / Trainer.forDataset / Trainer.load; end with dispose(). */
@@ -42,9 +61,10 @@ export class Trainer {
   /** Starts a worker and builds a model in it with the MoE options (validated here first). */
   static async create(options: MoEOptions, init: TrainerInit & { schema?: Schema | null } = {}): Promise<Trainer> {
     toRawConfig(options);
+    const wasm = wireWasmUrl(init);
     const t = new Trainer();
-    await t.#start();
-    const r = await t.#call({ type: 'create', simd: init.simd, options, schema: init.schema ?? null }) as { options: Required<MoEOptions> };
+    t.#start(init);
+    const r = await t.#call({ type: 'create', simd: init.simd, ...wasm, options, schema: init.schema ?? null }) as { options: Required<MoEOptions> };
     t.#options = r.options;
     t.#schema = init.schema ?? null;
     return t;
@@ -58,10 +78,11 @@ export class Trainer {
 
   /** Starts a worker holding a model loaded from save() bytes. */
   static async load(bytes: Uint8Array, init: TrainerInit = {}): Promise<Trainer> {
+    const wasm = wireWasmUrl(init);
     const t = new Trainer();
-    await t.#start();
+    t.#start(init);
     try {
-      const r = await t.#call({ type: 'load', simd: init.simd, bytes: bytes.slice() }) as { options: Required<MoEOptions>; schema: Schema | null };
+      const r = await t.#call({ type: 'load', simd: init.simd, ...wasm, bytes: bytes.slice() }) as { options: Required<MoEOptions>; schema: Schema | null };
       t.#options = r.options;
       t.#schema = r.schema;
     } catch (e) {
@@ -74,20 +95,23 @@ export class Trainer {
   get options(): Required<MoEOptions> { this.#alive(); return this.#options!; }
   get schema(): Schema | null { return this.#schema; }
 
-  async #start(): Promise<void> {
+  #start(init: TrainerInit): void {
     const onMessage = (msg: Response) => this.#onMessage(msg);
-    const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' &&
-      typeof (globalThis as { window?: unknown }).window === 'undefined';
     if (isNode) {
-      const wt = 'node:worker_threads';
-      const { Worker } = (await import(/* @vite-ignore */ wt)) as typeof import('node:worker_threads');
-      const w = new Worker(new URL('./worker-host.js', import.meta.url));
+      // Not `new URL(literal, import.meta.url)`: browser bundlers must not see (and emit) this path.
+      const { Worker: NodeWorker } = nodeBuiltin('node:worker_threads');
+      const here = import.meta.url;
+      const w = new NodeWorker(new URL(init.workerUrl !== undefined ? String(init.workerUrl) : './worker-host.js', here));
       w.on('message', onMessage);
       w.on('error', (e: Error) => this.#fail(`the trainer worker crashed: ${e.message}`));
       w.on('exit', (code: number) => this.#fail(`the trainer worker exited (code ${code})`));
-      this.#channel = { post: (m, t) => w.postMessage(m, t as never), terminate: () => { void w.terminate(); } };
+      this.#channel = { post: (m, t) => w.postMessage(m, t), terminate: () => { void w.terminate(); } };
     } else {
-      const w = new Worker(new URL('./worker-host.js', import.meta.url), { type: 'module' });
+      // The literal `new Worker(new URL('./worker-host.js', import.meta.url), ...)` is the pattern
+      // Vite and webpack recognise and bundle; workerUrl serves bundlers that do not (Rollup, esbuild).
+      const w = init.workerUrl !== undefined
+        ? new Worker(init.workerUrl, { type: 'module' })
+        : new Worker(new URL('./worker-host.js', import.meta.url), { type: 'module' });
       w.onmessage = (e: MessageEvent) => onMessage(e.data as Response);
       w.onerror = (e: ErrorEvent) => { e.preventDefault?.(); this.#fail(`the trainer worker crashed: ${e.message || 'unknown error'}`); };
       w.onmessageerror = () => this.#fail('the trainer worker sent a message that could not be read');

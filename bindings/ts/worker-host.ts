@@ -2,6 +2,7 @@
 // worker_thread, owns one MoE model and answers the requests of worker-client.ts.
 import { init, MoE, loadModel, MoEError } from './index.js';
 import type { Request, Response } from './worker-protocol.js';
+import { isNode, nodeBuiltin } from './platform.js';
 
 type Post = (msg: Response, transfer?: Transferable[]) => void;
 
@@ -13,16 +14,20 @@ function need(): MoE {
   return model;
 }
 
+function initOptions(req: { simd?: boolean; wasmUrl?: string }): { simd?: boolean; wasmUrl?: string } {
+  return { ...(req.simd === undefined ? {} : { simd: req.simd }), ...(req.wasmUrl === undefined ? {} : { wasmUrl: req.wasmUrl }) };
+}
+
 async function handle(req: Request, post: Post): Promise<unknown> {
   switch (req.type) {
     case 'create': {
-      await init(req.simd === undefined ? {} : { simd: req.simd });
+      await init(initOptions(req));
       model = new MoE(req.options);
       if (req.schema) (model as unknown as { _setSchema(s: unknown): void })._setSchema(req.schema);
       return { summary: model.summary(), options: model.options };
     }
     case 'load': {
-      await init(req.simd === undefined ? {} : { simd: req.simd });
+      await init(initOptions(req));
       model = await loadModel(req.bytes);
       return { summary: model.summary(), options: model.options, schema: model.schema };
     }
@@ -72,15 +77,10 @@ function serve(post: Post, listen: (cb: (req: Request) => void) => void): void {
   });
 }
 
-const isNode = typeof process === 'object' && typeof process.versions?.node === 'string' &&
-  typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
+// Synchronous start-up (no top-level await): bundlers may load this file as a classic worker.
 if (isNode) {
-  const wt = 'node:worker_threads';
-  const { parentPort } = (await import(/* @vite-ignore */ wt)) as typeof import('node:worker_threads');
-  if (parentPort) {
-    const port = parentPort;
-    serve((msg, transfer) => port.postMessage(msg, transfer as never), (cb) => port.on('message', cb));
-  }
+  const port = nodeBuiltin('node:worker_threads').parentPort;
+  if (port) serve((msg, transfer) => port.postMessage(msg, transfer), (cb) => port.on('message', cb));
 } else {
   const scope = globalThis as unknown as { postMessage(m: unknown, t?: Transferable[]): void; addEventListener(t: string, cb: (e: MessageEvent) => void): void };
   serve((msg, transfer) => scope.postMessage(msg, transfer ?? []), (cb) => scope.addEventListener('message', (e) => cb(e.data as Request)));

@@ -16,8 +16,8 @@ export interface WireFitOptions {
 }
 
 export type Request =
-  | { id: number; type: 'create'; simd?: boolean; options: MoEOptions; schema: Schema | null }
-  | { id: number; type: 'load'; simd?: boolean; bytes: Uint8Array }
+  | { id: number; type: 'create'; simd?: boolean; wasmUrl?: string; options: MoEOptions; schema: Schema | null }
+  | { id: number; type: 'load'; simd?: boolean; wasmUrl?: string; bytes: Uint8Array }
   | { id: number; type: 'fit'; data: WireData; options: WireFitOptions }
   | { id: number; type: 'abort'; target: number }
   | { id: number; type: 'predict'; x: Float32Array }
