@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # npm test: set everything up, then run every test layer in order: the native C++ suite, the same
 # suite under ASan+UBSan, bounded fuzz runs of the CSV reader and the model loader, the package
-# (Vitest, real wasm) and the demo site in Debian's Chromium (Playwright) and Firefox ESR (WebDriver BiDi).
+# (Vitest, real wasm), the demo site in Debian's Chromium (Playwright) and Firefox ESR (WebDriver
+# BiDi), and the consumer fixtures (the packed tarball in Vite/webpack/Rollup/esbuild apps, a CJS
+# project, tsc type checks).
 # MOE_FUZZ_SECONDS (default 45) sets each fuzz run's length; 0 skips fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,4 +30,5 @@ fi
 stage "package";       bash scripts/test-js.sh
 stage "browser";       bash scripts/test-browser.sh
 stage "firefox";       MOE_SKIP_SITE_BUILD=1 bash scripts/test-firefox.sh
+stage "consumers";     bash scripts/test-consumers.sh
 stage "done"
