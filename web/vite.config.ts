@@ -1,49 +1,15 @@
-// Vite build of the demo site (web/ -> dist/site/). The page imports the package by name
-// ('moe-wasm', 'moe-wasm/worker'): this config maps those names onto the repo's own package.json
-// "exports" (the built dist/), exactly what an installed copy would resolve to. Also writes sw.js.
+// Vite build of the demo site (web/ -> dist/site/) with Vite's defaults for resolution and workers:
+// the page imports 'moe-wasm' as a dependency (web/package.json, linked by scripts/build-site.sh),
+// like any app would. Also writes sw.js.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(webDir, '..');
 const outDir = resolve(repoDir, 'dist/site');
-
-type Exports = string | { [condition: string]: Exports } | null | undefined;
-
-/** Follows package.json "exports" conditions the way a browser bundler does. */
-function pick(entry: Exports): string | null {
-  if (typeof entry === 'string') return entry;
-  if (!entry || typeof entry !== 'object') return null;
-  for (const cond of ['browser', 'import', 'module', 'default']) {
-    const hit = pick(entry[cond]);
-    if (hit) return hit;
-  }
-  return null;
-}
-
-/**
- * 'moe-wasm' and 'moe-wasm/worker' -> files of this repo's package, via its package.json "exports".
- * MOE_WASM_ROOT points the exports at another copy of the built package (a folder holding dist/).
- */
-function packageAliases(): { find: RegExp; replacement: string }[] {
-  const pkg = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8'));
-  const exportsField = (pkg.exports ?? {}) as Record<string, Exports>;
-  const root = resolve(process.env.MOE_WASM_ROOT || repoDir);
-  const aliases: { find: RegExp; replacement: string }[] = [];
-  for (const [sub, name] of [['.', 'moe-wasm'], ['./worker', 'moe-wasm/worker']] as const) {
-    const rel = pick(exportsField[sub]);
-    const target = rel ? resolve(root, rel) : null;
-    if (target && existsSync(target)) {
-      aliases.push({ find: new RegExp(`^${name.replace('/', '\\/')}$`), replacement: target });
-    } else if (sub === '.') {
-      throw new Error(`moe-wasm resolves to ${target ?? '(no "exports" ".")'}, which does not exist: build the package first (bash scripts/build.sh).`);
-    }
-  }
-  return aliases;
-}
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -74,14 +40,6 @@ function serviceWorker(): Plugin {
   };
 }
 
-/** Emscripten's glue has Node-only branches (fs, path) that never run in a browser; Vite stubs them out. */
-const logger = createLogger();
-const warn = logger.warn.bind(logger);
-logger.warn = (msg, opts) => {
-  if (/externalized for browser compatibility, imported by ".*moe-(simd|base)\.js"/.test(msg)) return;
-  warn(msg, opts);
-};
-
 /** `vite dev` only: its HMR socket and injected <style> tags need a looser CSP than the build. */
 function devCsp(): Plugin {
   return {
@@ -93,12 +51,9 @@ function devCsp(): Plugin {
 }
 
 export default defineConfig({
-  customLogger: logger,
   root: webDir,
   base: './',
   publicDir: resolve(webDir, 'public'),
-  resolve: { alias: packageAliases() },
-  worker: { format: 'es' },
   build: {
     outDir,
     emptyOutDir: true,
