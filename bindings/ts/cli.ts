@@ -56,7 +56,7 @@ function progress(epochs: number): { epoch(e: number, logs: Logs): void; done():
   return {
     epoch(e, logs) {
       const filled = Math.round(((e + 1) / epochs) * width);
-      const metrics = Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
+      const metrics = Object.entries(logs).map(([k, v]) => `${k} ${(v ?? NaN).toFixed(4)}`).join('  ');
       const line = `epoch ${String(e + 1).padStart(String(epochs).length)}/${epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${metrics}`;
       process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
     },

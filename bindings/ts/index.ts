@@ -3,7 +3,8 @@
 export { init, simdSupported, type InitOptions, type InitResult } from './module-loader.js';
 export { MoEError, AbortError } from './errors.js';
 export { Dataset, type CsvOptions, type ArraysOptions, type SplitOptions, type Schema, type ColumnInfo, type ColumnKind } from './dataset.js';
-export { MoE, loadModel, type FitOptions, type History, type Logs, type Data, type EvaluateResult } from './model.js';
+export { MoE, loadModel, type FitOptions, type FitCallbacks, type History, type Logs, type Data, type EvaluateResult,
+  type ClassificationMetrics, type RegressionMetrics, type ModelSummary } from './model.js';
 export type { MoEOptions, Task, Activation, GatingOptions, OptimizerOptions } from './options.js';
 
 /** Bytes currently allocated in the active wasm heap (malloc'ed, not freed); for leak checks. */

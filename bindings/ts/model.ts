@@ -7,21 +7,50 @@ import { Dataset, checkFeatures, checkLabels, type Schema } from './dataset.js';
 import { current, guard, type LoadedModule, type RawModel } from './module-loader.js';
 import { checkHeapRoom, mib } from './heap.js';
 import { buildOnnx, type OnnxTensor } from './onnx-export.js';
-import { fromRawConfig, toRawConfig, type MoEOptions, type RawConfig } from './options.js';
+import { fromRawConfig, toRawConfig, type MoEOptions, type RawConfig, type Task } from './options.js';
 import { toRawFitOptions, type EarlyStoppingOptions } from './fit-options.js';
 import { buildPyTorch, type PyTorchFiles } from './pytorch-export.js';
 import { safetensorsToModelFile } from './pytorch-import.js';
 import { looksLikeSafetensors } from './safetensors.js';
+import { normalizeFitOptions } from './fit-callbacks.js';
 
-export type Logs = Record<string, number>;
+/**
+ * What onEpochEnd / onBatchEnd / onTrainEnd receive. Epoch logs: loss and accuracy (classification)
+ * or rmse and r2 (regression), each also as val_* with validation data. Batch logs add batch, size and
+ * batch_loss (loss/accuracy are then running means over the epoch, as in Keras).
+ */
+export interface Logs {
+  loss: number;
+  accuracy?: number;
+  rmse?: number;
+  r2?: number;
+  val_loss?: number;
+  val_accuracy?: number;
+  val_rmse?: number;
+  val_r2?: number;
+  batch?: number;
+  size?: number;
+  batch_loss?: number;
+  [metric: string]: number | undefined;
+}
 export interface History { epoch: number[]; loss: number[]; accuracy?: number[]; val_loss?: number[]; val_accuracy?: number[]; [metric: string]: number[] | undefined }
 export type Data = Dataset | { x: Float32Array | number[][]; y: Int32Array | Float32Array | number[] };
+
+/** The hooks of a fit; also accepted grouped as `callbacks: { ... }` (or an array of such objects), as in TF.js. */
+export interface FitCallbacks {
+  onTrainBegin?: () => void | Promise<void>;
+  onTrainEnd?: (logs: Logs) => void | Promise<void>;
+  onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
+  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+}
 
 export interface FitOptions {
   epochs?: number;
   batchSize?: number;
   shuffle?: boolean;
-  validationData?: Data;
+  /** A Dataset, { x, y }, or [x, y] as in TF.js. */
+  validationData?: Data | [Float32Array | number[][], Int32Array | Float32Array | number[]];
+  callbacks?: FitCallbacks | FitCallbacks[];
   validationSplit?: number;
   earlyStopping?: boolean | EarlyStoppingOptions;
   onTrainBegin?: () => void | Promise<void>;
@@ -33,7 +62,21 @@ export interface FitOptions {
   seed?: number;
 }
 
-export type EvaluateResult = { loss: number; accuracy: number } | { loss: number; rmse: number; r2: number };
+export interface ClassificationMetrics { loss: number; accuracy: number }
+export interface RegressionMetrics { loss: number; rmse: number; r2: number }
+/** evaluate()'s result for a model of task T: MoE<'classification'> gives accuracy, MoE<'regression'> rmse and r2. */
+export type EvaluateResult<T extends Task = Task> = T extends 'classification' ? ClassificationMetrics : RegressionMetrics;
+
+/** summary(): size and cost of the model. */
+export interface ModelSummary {
+  parameters: number;
+  experts: number;
+  inputDim: number;
+  outputDim: number;
+  flopsPerSample: number;
+  /** Every dense layer: name and [rows, cols] of its weight matrix. */
+  layers: Array<{ name: string; shape: [number, number] }>;
+}
 
 // Number of values in x without scanning it (a Float32Array, an array of rows or an array-like).
 function valueCount(x: unknown, d: number): number {
@@ -48,8 +91,11 @@ let adopting: { module: LoadedModule; handle: RawModel; schema: Schema | null } 
 // Wall time one fitRun chunk should take: long enough to amortise the yield, short enough to stay responsive.
 const TARGET_CHUNK_MS = 25;
 
-/** A Mixture-of-Experts model in wasm memory. Call dispose() (or use `using`) when done. */
-export class MoE {
+/**
+ * A Mixture-of-Experts model in wasm memory. Call dispose() (or use `using`) when done.
+ * T is its task when known at compile time (`new MoE({ ..., task: 'regression' })`), typing evaluate().
+ */
+export class MoE<T extends Task = Task> {
   #module: LoadedModule;
   #raw: RawModel | null;
   #config: RawConfig;
@@ -58,7 +104,7 @@ export class MoE {
   #disposeAfterFit = false;
   #trained = false; // set by a fit that finished an epoch, or by loadModel
 
-  constructor(options: MoEOptions) {
+  constructor(options: MoEOptions & { task?: T }) {
     if (adopting) {
       // loadModel(): wrap an already loaded handle (private fields need a real constructor call).
       const { module, handle, schema } = adopting;
@@ -82,9 +128,9 @@ export class MoE {
   }
 
   /** A model sized for a dataset (inputDim, outputDim, task) that carries the dataset's schema. */
-  static forDataset(ds: Dataset, rest: Omit<MoEOptions, 'inputDim' | 'outputDim' | 'task'> = {}): MoE {
+  static forDataset<T extends Task = Task>(ds: Dataset, rest: Omit<MoEOptions, 'inputDim' | 'outputDim' | 'task'> = {}): MoE<T> {
     if (!(ds instanceof Dataset)) throw new MoEError('MoE.forDataset: the first argument must be a Dataset');
-    const m = new MoE({ ...rest, inputDim: ds.numFeatures, outputDim: ds.outputDim, task: ds.task });
+    const m = new MoE<T>({ ...rest, inputDim: ds.numFeatures, outputDim: ds.outputDim, task: ds.task as T });
     m.#schema = ds.schema;
     return m;
   }
@@ -104,7 +150,7 @@ export class MoE {
   get options(): Required<MoEOptions> { return fromRawConfig(this.#config); }
   get inputDim(): number { return this.#config.input_dim; }
   get outputDim(): number { return this.#config.output_dim; }
-  get task(): 'classification' | 'regression' { return this.#config.task; }
+  get task(): T { return this.#config.task as T; }
   get disposed(): boolean { return this.#raw === null || this.#disposeAfterFit; }
 
   #handle(): RawModel {
@@ -164,10 +210,11 @@ export class MoE {
   }
 
   /** Trains asynchronously in chunks of batches, yielding to the event loop between chunks. */
-  async fit(data: Data, options: FitOptions = {}): Promise<History> {
+  async fit(data: Data, fitOptions: FitOptions = {}): Promise<History> {
     const handle = this.#handle();
     if (this.#fitting) throw new MoEError('fit is already running on this model');
-    const raw = toRawFitOptions(options as Record<string, unknown>);
+    const raw = toRawFitOptions(fitOptions as Record<string, unknown>);
+    const options = normalizeFitOptions(fitOptions) as Omit<FitOptions, 'validationData'> & { validationData?: Data };
     const { signal } = options;
     const { x, y, rows } = this.#xy(data, 'fit');
     let vx: Float32Array = new Float32Array(0);
@@ -181,7 +228,7 @@ export class MoE {
     this.#fitting = true;
     const history: History = { epoch: [], loss: [] };
     let chunk = 1;
-    let lastLogs: Logs = {};
+    let lastLogs = {} as Logs;
     try {
       await options.onTrainBegin?.();
       for (;;) {
@@ -204,9 +251,9 @@ export class MoE {
           const { epoch, ...logs } = e;
           history.epoch.push(epoch);
           for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
-          lastLogs = logs;
+          lastLogs = logs as Logs;
           this.#trained = true;
-          await options.onEpochEnd?.(epoch, logs);
+          await options.onEpochEnd?.(epoch, logs as Logs);
         }
         if (r.done) break;
         await yieldToEventLoop();
@@ -239,20 +286,20 @@ export class MoE {
   }
 
   /** { loss, accuracy } for classification, { loss, rmse, r2 } for regression. */
-  evaluate(data: Data): EvaluateResult {
+  evaluate(data: Data): EvaluateResult<T> {
     const handle = this.#handle();
     const { x, y, rows } = this.#xy(data, 'evaluate');
     const r = check(handle.evaluate(x, y, rows), 'evaluate');
-    return this.#config.task === 'classification'
+    return (this.#config.task === 'classification'
       ? { loss: r.loss, accuracy: r.accuracy }
-      : { loss: r.loss, rmse: r.rmse, r2: r.r2 };
+      : { loss: r.loss, rmse: r.rmse, r2: r.r2 }) as EvaluateResult<T>;
   }
 
   /** Size and cost: { parameters, experts, flopsPerSample, ... }. */
-  summary(): Record<string, unknown> {
+  summary(): ModelSummary {
     const r = check(this.#handle().summary(), 'summary');
     const { code: _c, name: _n, message: _m, ...rest } = r;
-    return rest;
+    return rest as unknown as ModelSummary;
   }
 
   /**

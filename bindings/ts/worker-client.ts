@@ -5,10 +5,11 @@
 import { AbortError, MoEError } from './errors.js';
 import { Dataset, checkFeatures, checkLabels, type Schema } from './dataset.js';
 import { toRawFitOptions } from './fit-options.js';
-import type { Data, EvaluateResult, FitOptions, History, Logs } from './model.js';
-import { toRawConfig, type MoEOptions } from './options.js';
+import type { Data, EvaluateResult, FitOptions, History, Logs, ModelSummary } from './model.js';
+import { toRawConfig, type MoEOptions, type Task } from './options.js';
 import type { Request, Response, WireData, WireFitOptions } from './worker-protocol.js';
 import { isNode, nodeBuiltin } from './platform.js';
+import { normalizeFitOptions } from './fit-callbacks.js';
 
 export { MoEError, AbortError } from './errors.js';
 
@@ -48,7 +49,7 @@ function wireWasmUrl(init: TrainerInit): { wasmUrl?: string } {
 }
 
 /** A model in a worker. Create with createTrainer / Trainer.forDataset / Trainer.load; end with dispose(). */
-export class Trainer {
+export class Trainer<T extends Task = Task> {
   #channel: Channel | null = null;
   #pending = new Map<number, Pending>();
   #nextId = 1;
@@ -59,10 +60,10 @@ export class Trainer {
   private constructor() {}
 
   /** Starts a worker and builds a model in it with the MoE options (validated here first). */
-  static async create(options: MoEOptions, init: TrainerInit & { schema?: Schema | null } = {}): Promise<Trainer> {
+  static async create<T extends Task = Task>(options: MoEOptions & { task?: T }, init: TrainerInit & { schema?: Schema | null } = {}): Promise<Trainer<T>> {
     toRawConfig(options);
     const wasm = wireWasmUrl(init);
-    const t = new Trainer();
+    const t = new Trainer<T>();
     t.#start(init);
     const r = await t.#call({ type: 'create', simd: init.simd, ...wasm, options, schema: init.schema ?? null }) as { options: Required<MoEOptions> };
     t.#options = r.options;
@@ -71,9 +72,9 @@ export class Trainer {
   }
 
   /** Like MoE.forDataset: sized for the dataset and carrying its schema. */
-  static forDataset(ds: Dataset, rest: Omit<MoEOptions, 'inputDim' | 'outputDim' | 'task'> = {}, init: TrainerInit = {}): Promise<Trainer> {
+  static forDataset<T extends Task = Task>(ds: Dataset, rest: Omit<MoEOptions, 'inputDim' | 'outputDim' | 'task'> = {}, init: TrainerInit = {}): Promise<Trainer<T>> {
     if (!(ds instanceof Dataset)) throw new MoEError('Trainer.forDataset: the first argument must be a Dataset');
-    return Trainer.create({ ...rest, inputDim: ds.numFeatures, outputDim: ds.outputDim, task: ds.task }, { ...init, schema: ds.schema });
+    return Trainer.create<T>({ ...rest, inputDim: ds.numFeatures, outputDim: ds.outputDim, task: ds.task as T }, { ...init, schema: ds.schema });
   }
 
   /** Starts a worker holding a model loaded from save() bytes. */
@@ -159,9 +160,10 @@ export class Trainer {
   }
 
   /** Trains in the worker; callbacks run here as progress messages arrive; signal aborts the fit. */
-  async fit(data: Data, options: FitOptions = {}): Promise<History> {
+  async fit(data: Data, fitOptions: FitOptions = {}): Promise<History> {
     // The checks MoE.fit runs in the worker, run here first so a bad option fails before any transfer.
-    toRawFitOptions(options as Record<string, unknown>);
+    toRawFitOptions(fitOptions as Record<string, unknown>);
+    const options = normalizeFitOptions(fitOptions) as Omit<FitOptions, 'validationData'> & { validationData?: Data };
     const { onEpochEnd, onBatchEnd, onTrainBegin, onTrainEnd, signal, validationData, ...rest } = options;
     if (signal?.aborted) throw new AbortError('fit was aborted before it started');
     const wire: WireFitOptions = { ...rest, wantBatchEnd: typeof onBatchEnd === 'function' };
@@ -191,7 +193,7 @@ export class Trainer {
       signal?.removeEventListener('abort', onAbort);
     }
     if (callbackError) throw (callbackError as { error: unknown }).error;
-    await onTrainEnd?.(Object.fromEntries(Object.entries(history).filter(([k]) => k !== 'epoch').map(([k, v]) => [k, v![v!.length - 1]])));
+    await onTrainEnd?.(Object.fromEntries(Object.entries(history).filter(([k]) => k !== 'epoch').map(([k, v]) => [k, v![v!.length - 1]])) as Logs);
     return history;
   }
 
@@ -223,12 +225,12 @@ export class Trainer {
     return await this.#call({ type: 'gate', x: xs }, {}, [xs.buffer]) as Float32Array;
   }
 
-  async evaluate(data: Data): Promise<EvaluateResult> {
-    return await this.#call({ type: 'evaluate', data: this.#wire(data) }) as EvaluateResult;
+  async evaluate(data: Data): Promise<EvaluateResult<T>> {
+    return await this.#call({ type: 'evaluate', data: this.#wire(data) }) as EvaluateResult<T>;
   }
 
-  async summary(): Promise<Record<string, unknown>> {
-    return await this.#call({ type: 'summary' }) as Record<string, unknown>;
+  async summary(): Promise<ModelSummary> {
+    return await this.#call({ type: 'summary' }) as ModelSummary;
   }
 
   async save(): Promise<Uint8Array> {
@@ -253,6 +255,6 @@ export class Trainer {
 }
 
 /** Starts a worker-backed trainer: `const t = await createTrainer({ inputDim, outputDim, ... })`. */
-export function createTrainer(options: MoEOptions, init: TrainerInit & { schema?: Schema | null } = {}): Promise<Trainer> {
-  return Trainer.create(options, init);
+export function createTrainer<T extends Task = Task>(options: MoEOptions & { task?: T }, init: TrainerInit & { schema?: Schema | null } = {}): Promise<Trainer<T>> {
+  return Trainer.create<T>(options, init);
 }
