@@ -1,109 +1,112 @@
 #!/usr/bin/env node
 // The moe-wasm command line: train a model on a CSV, predict or evaluate a CSV, export ONNX. Progress on
 // stderr, results on stdout, exit code 1 on bad input (2 on bad usage). Node only.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { init, Dataset, MoE, loadModel, MoEError, type Logs } from './index.js';
+import { accessSync, constants, createReadStream, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { init, Dataset, MoE, loadModel, MoEError } from './index.js';
+import { parseCommand, trainPlan, UsageError, type Parsed } from './cli-args.js';
+import { progress } from './cli-progress.js';
 import { writePyTorchExport } from './pytorch-cli.js';
 
 const USAGE = `usage:
-  moe-wasm train <data.csv> [--target COL] [--epochs 10] [--batch-size 32] [--experts 5]
+  moe-wasm train <data.csv | -> [--target COL] [--task auto|classification|regression]
+                 [--epochs 10] [--batch-size 32] [--experts 5] [--hidden 64,32] [--gate-hidden 32]
+                 [--gating softmax|topk] [--top-k 2] [--lr 0.001] [--early-stopping PATIENCE]
                  [--validation 0.1] [--seed 42] [--out model.moe] [--no-simd]
-  moe-wasm predict <model.moe> <data.csv>     predictions as CSV on stdout
-  moe-wasm evaluate <model.moe> <data.csv>    metrics as JSON on stdout
-  moe-wasm export <model.moe> <model.onnx>    the model as ONNX (input 'features', encoded)
+  moe-wasm predict <model.moe> <data.csv | ->   predictions as CSV on stdout
+  moe-wasm evaluate <model.moe> <data.csv | ->  metrics as JSON on stdout
+  moe-wasm export <model.moe> <model.onnx>      the model as ONNX (input 'features', encoded)
   moe-wasm export <model.moe> <dir> --format pytorch   model.py, weights.safetensors, schema.json, train_ddp.py
-  (a model file may also be a .safetensors with moe-wasm metadata, e.g. from train_ddp.py)`;
+  moe-wasm --version | --help
+A model file may also be a .safetensors with moe-wasm metadata (e.g. from train_ddp.py).
+A CSV of any size is read as a stream; - reads it from stdin. Exit 1 on bad input, 2 on bad usage.`;
 
-class UsageError extends Error {}
-
-interface Parsed { positional: string[]; flags: Map<string, string | true> }
-
-function parse(argv: string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-      else if (a === '--no-simd' || a === '--help' || i + 1 >= argv.length || argv[i + 1].startsWith('--')) flags.set(a.slice(2), true);
-      else flags.set(a.slice(2), argv[++i]);
-    } else positional.push(a);
-  }
-  return { positional, flags };
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
-function intFlag(p: Parsed, name: string, fallback: number): number {
-  const v = p.flags.get(name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (v === true || !Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${v === true ? 'nothing' : v}`);
-  return n;
+/** A CSV file (or stdin for '-') read as a stream, so its size is not limited by one Buffer. */
+async function readCsv(path: string, options: Parameters<typeof Dataset.fromStream>[1]): Promise<Dataset> {
+  if (path !== '-') {
+    try {
+      accessSync(path, constants.R_OK);
+      if (statSync(path).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    } catch (e) {
+      throw new MoEError(`cannot read data file '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
+  const source = path === '-' ? process.stdin : createReadStream(path);
+  return Dataset.fromStream(source as AsyncIterable<Uint8Array>, options);
 }
 
 function readFile(path: string, what: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return readFileSync(path === '-' ? 0 : path);
   } catch (e) {
     throw new MoEError(`cannot read ${what} '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 }
 
-// One line redrawn in place on a terminal; one line per epoch otherwise (logs, CI).
-function progress(epochs: number): { epoch(e: number, logs: Logs): void; done(): void } {
-  const tty = Boolean(process.stderr.isTTY);
-  const width = 24;
-  return {
-    epoch(e, logs) {
-      const filled = Math.round(((e + 1) / epochs) * width);
-      const metrics = Object.entries(logs).map(([k, v]) => `${k} ${(v ?? NaN).toFixed(4)}`).join('  ');
-      const line = `epoch ${String(e + 1).padStart(String(epochs).length)}/${epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${metrics}`;
-      process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
-    },
-    done() { if (tty) process.stderr.write('\n'); },
-  };
+/** Fails before any work when the output cannot be written (missing folder, a directory, no permission). */
+function checkWritable(path: string, what: string): void {
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    accessSync(dirname(resolve(path)), constants.W_OK);
+  } catch (e) {
+    throw new MoEError(`cannot write ${what} '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+/** Writes through a temporary file in the same folder and a rename: never a half-written output. */
+function writeAtomic(path: string, bytes: Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new MoEError(`cannot write '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
 }
 
 async function train(p: Parsed): Promise<void> {
-  const [file] = p.positional;
-  if (!file) throw new UsageError('train needs a CSV file');
-  const target = p.flags.get('target');
-  if (target === true) throw new UsageError('--target needs a column name');
-  const epochs = intFlag(p, 'epochs', 10);
-  const batchSize = intFlag(p, 'batch-size', 32);
-  const experts = intFlag(p, 'experts', 5);
-  const seed = p.flags.has('seed') ? Number(p.flags.get('seed')) : 42;
-  const validation = p.flags.has('validation') ? Number(p.flags.get('validation')) : 0.1;
-  if (!(validation >= 0 && validation < 1)) throw new UsageError(`--validation must be in [0, 1), got ${p.flags.get('validation')}`);
-  const out = p.flags.get('out') ?? 'model.moe';
-  if (out === true) throw new UsageError('--out needs a file name');
-  await init(p.flags.has('no-simd') ? { simd: false } : {});
-  const ds = Dataset.fromCSV(readFile(file, 'data file'), target === undefined ? {} : { target });
+  const plan = trainPlan(p);
+  checkWritable(plan.out, 'model file');
+  await init(p.values['no-simd'] ? { simd: false } : {});
+  const ds = await readCsv(plan.file, plan.csv);
   for (const w of ds.warnings) process.stderr.write(`warning: ${w}\n`);
   process.stderr.write(`${ds.numRows} rows, ${ds.numFeatures} features, ${ds.task}` +
     (ds.task === 'classification' ? ` (${ds.classes.length} classes)` : '') + '\n');
-  const [trainSet, valSet] = validation > 0 && ds.numRows >= 10 ? ds.split(1 - validation, { seed, stratify: true }) : [ds, null];
-  const model = MoE.forDataset(trainSet, { experts, seed });
+  const [trainSet, valSet] = plan.validation > 0 && ds.numRows >= 10
+    ? ds.split(1 - plan.validation, { seed: plan.seed, stratify: true }) : [ds, null];
+  if (plan.fit.earlyStopping && !valSet) throw new MoEError('--early-stopping needs validation rows (at least 10 rows and --validation > 0)');
+  const model = MoE.forDataset(trainSet, plan.model);
   try {
-    const bar = progress(epochs);
-    await model.fit(trainSet, { epochs, batchSize, ...(valSet ? { validationData: valSet } : {}), onEpochEnd: (e, logs) => bar.epoch(e, logs) });
+    const bar = progress(plan.fit.epochs, trainSet.numRows, plan.fit.batchSize, process.stderr);
+    await model.fit(trainSet, {
+      ...plan.fit, ...(valSet ? { validationData: valSet } : {}),
+      onEpochEnd: (e, logs) => bar.epoch(e, logs),
+      ...(bar.live ? { onBatchEnd: (b: number, logs: Parameters<typeof bar.batch>[1]) => bar.batch(b, logs) } : {}),
+    });
     bar.done();
-    writeFileSync(out, model.save());
+    writeAtomic(plan.out, model.save());
     const metrics = model.evaluate(valSet ?? trainSet);
-    process.stdout.write(JSON.stringify({ model: out, [valSet ? 'validation' : 'training']: metrics }) + '\n');
+    process.stdout.write(JSON.stringify({ model: plan.out, [valSet ? 'validation' : 'training']: metrics }) + '\n');
   } finally {
     model.dispose();
   }
 }
 
 async function withModel(p: Parsed, fn: (model: MoE, ds: Dataset) => void): Promise<void> {
-  const [modelFile, dataFile] = p.positional;
-  if (!modelFile || !dataFile) throw new UsageError('needs a model file and a CSV file');
-  await init(p.flags.has('no-simd') ? { simd: false } : {});
+  const [modelFile, dataFile, extra] = p.positional;
+  if (!modelFile || !dataFile || extra !== undefined) throw new UsageError('needs a model file and a CSV file');
+  if (modelFile === '-' && dataFile === '-') throw new UsageError('only one of the model and the CSV can come from stdin');
+  await init(p.values['no-simd'] ? { simd: false } : {});
   const model = await loadModel(readFile(modelFile, 'model file'));
   try {
     if (!model.schema) throw new MoEError(`model '${modelFile}' carries no CSV schema (it was trained on arrays), so it cannot read CSV`);
-    const ds = Dataset.fromCSV(readFile(dataFile, 'data file'), { schema: model.schema });
+    const ds = await readCsv(dataFile, { schema: model.schema });
     for (const w of ds.warnings) process.stderr.write(`warning: ${w}\n`);
     fn(model, ds);
   } finally {
@@ -117,10 +120,18 @@ function csvCell(s: string): string {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const p = parse(rest);
-  if (!command || command === '--help' || command === 'help' || p.flags.has('help')) {
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(version() + '\n');
+    return 0;
+  }
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE + '\n');
     return command ? 0 : 2;
+  }
+  const p = parseCommand(command, rest);
+  if (p.values.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
   }
   switch (command) {
     case 'train': await train(p); return 0;
@@ -152,11 +163,12 @@ async function main(argv: string[]): Promise<number> {
       });
       return 0;
     case 'export': {
-      const [modelFile, onnxFile] = p.positional;
-      const format = p.flags.get('format') ?? 'onnx';
-      if (format !== 'onnx' && format !== 'pytorch') throw new UsageError(`--format must be onnx or pytorch, got ${format === true ? 'nothing' : format}`);
-      if (!modelFile || !onnxFile) throw new UsageError(`export needs a model file and an output ${format === 'onnx' ? '.onnx file' : 'directory'}`);
-      await init(p.flags.has('no-simd') ? { simd: false } : {});
+      const [modelFile, onnxFile, extra] = p.positional;
+      const format = typeof p.values.format === 'string' ? p.values.format : 'onnx';
+      if (format !== 'onnx' && format !== 'pytorch') throw new UsageError(`--format must be onnx or pytorch, got '${format}'`);
+      if (!modelFile || !onnxFile || extra !== undefined) throw new UsageError(`export needs a model file and an output ${format === 'onnx' ? '.onnx file' : 'directory'}`);
+      if (format === 'onnx') checkWritable(onnxFile, 'ONNX file');
+      await init(p.values['no-simd'] ? { simd: false } : {});
       const model = await loadModel(readFile(modelFile, 'model file'));
       try {
         if (format === 'pytorch') {
@@ -164,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         }
         const bytes = model.toONNX();
-        writeFileSync(onnxFile, bytes);
+        writeAtomic(onnxFile, bytes);
         process.stderr.write(`wrote ${onnxFile} (${bytes.length} bytes)\n`);
       } finally {
         model.dispose();
