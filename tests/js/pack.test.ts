@@ -20,7 +20,9 @@ it('npm pack -> install in an empty folder -> the API.md example trains', () => 
   expect(files).toContain('dist/cli.js');
   expect(files).toContain('dist/wasm/moe-simd.wasm');
   expect(files).toContain('dist/wasm/moe-base.wasm');
-  expect(files.filter((f) => !/^(dist\/|package\.json$|README\.md$|LICENSE)/.test(f))).toEqual([]);
+  expect(files.filter((f) => !/^(dist\/|docs\/|package\.json$|README\.md$|LICENSE)/.test(f))).toEqual([]);
+  expect(files).toContain('LICENSE');
+  expect(files).toContain('docs/API.md');
   expect(files.some((f) => f.startsWith('dist/site/'))).toBe(false);
 
   const app = join(dir, 'app');
