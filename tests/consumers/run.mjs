@@ -1,8 +1,8 @@
 // Consumer fixtures (npm test): packs moe-wasm, installs the tarball next to pinned bundlers (the
 // install is cached in build/consumers keyed by this folder's package-lock.json), builds each app
 // in apps/ with its bundler's default production setup, serves it on 127.0.0.1 and trains in
-// Debian's Chromium on the main thread and in moe-wasm/worker; then the Node CJS and tsc fixtures.
-// Usage: node tests/consumers/run.mjs [app ...]   (apps: vite webpack rollup esbuild static cjs types)
+// Debian's Chromium on the main thread and in moe-wasm/worker; then Vitest+jsdom, Node CJS and tsc fixtures.
+// Usage: node tests/consumers/run.mjs [app ...]   (apps: vite webpack rollup esbuild static vitest-jsdom cjs types)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
@@ -134,6 +134,15 @@ function runCjs() {
   return out;
 }
 
+/** A Vitest suite with the jsdom environment (window exists, files on disk) trains through the package. */
+function runVitestJsdom() {
+  const dir = join(root, 'vitest-jsdom');
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(join(here, 'apps/vitest-jsdom'), dir, { recursive: true });
+  const out = sh(bin('vitest'), ['run', '--config', 'vitest.config.mjs'], dir, 'vitest-jsdom');
+  if (!/1 passed/.test(out)) throw new Error(`vitest-jsdom: expected 1 passing test:\n${out}`);
+}
+
 /** tsc --strict with skipLibCheck false on the package's types, per module resolution. */
 function runTypes() {
   for (const fixture of TYPE_FIXTURES) {
@@ -165,5 +174,6 @@ if (browserApps.length) {
     await browser.close();
   }
 }
+if (pick('vitest-jsdom')) { runVitestJsdom(); console.log('consumers: vitest-jsdom: trains under Vitest with the jsdom environment'); }
 if (pick('cjs')) console.log(`consumers: cjs: require('moe-wasm') trains in Node: ${JSON.stringify(runCjs())}`);
 if (pick('types')) console.log(`consumers: types: tsc --strict (skipLibCheck false) passes for ${runTypes().join(', ')}`);
