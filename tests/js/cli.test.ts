@@ -100,3 +100,13 @@ it('the output path is checked before training', () => {
   expect(onDir.status).toBe(1);
   expect(onDir.stderr).toMatch(/EISDIR/);
 });
+
+it('on a terminal the bar moves within the epoch with rows/s, elapsed and ETA', () => {
+  // `script` gives the CLI a pseudo-terminal as stderr (util-linux, present on Debian).
+  const cmd = `${process.execPath} ${DIST}cli.js train ${IRIS_PATH} --target species --epochs 2 --batch-size 8 --out ${join(dir, 'tty.moe')}`;
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: dir, encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  const frames = r.stdout.split(/\r|\n/).filter((l) => l.includes('rows/s'));
+  expect(frames.length).toBeGreaterThanOrEqual(2);
+  expect(frames[0]).toMatch(/epoch 1\/2 \[#*\.*\] \d+ rows\/s {2}elapsed \d+\.\ds {2}ETA (\d+\.\ds|\d+m\d\ds) {2}loss \d/);
+});
