@@ -122,7 +122,7 @@ async function runInBrowser(browser, name, folder) {
   }
 }
 
-/** A CommonJS project: require('moe-wasm') and require('moe-wasm/worker') train in Node. */
+/** A CommonJS project: require('moe-wasm') and require('moe-wasm/worker') train in Node; without require(esm) a clear hint. */
 function runCjs() {
   const dir = join(root, 'cjs');
   rmSync(dir, { recursive: true, force: true });
@@ -131,6 +131,9 @@ function runCjs() {
   if (r.status !== 0 || r.stderr.trim() !== '') throw new Error(`cjs: exit ${r.status}\n${r.stdout}${r.stderr}`);
   const out = JSON.parse(r.stdout);
   if (!(out.accuracy >= 0.9) || out.workerEpochs !== 3) throw new Error(`cjs: unexpected result ${r.stdout}`);
+  // A Node without require(esm) (before 20.19, or with it switched off) gets told what to write instead.
+  const old = spawnSync(process.execPath, ['--no-experimental-require-module', 'index.cjs'], { cwd: dir, encoding: 'utf8' });
+  if (old.status === 0 || !old.stderr.includes("await import('moe-wasm')")) throw new Error(`cjs without require(esm): expected the await import() hint, got exit ${old.status}\n${old.stderr}`);
   return out;
 }
 
