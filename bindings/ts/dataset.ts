@@ -9,7 +9,25 @@ export type ColumnKind = 'numeric' | 'categorical' | 'target' | 'ignored';
 export interface ColumnInfo { name: string; kind: ColumnKind; missing: number }
 
 /** The fitted preprocessing as produced by the core's CSV reader; plain JSON. */
-export type Schema = Record<string, unknown>;
+export interface Schema {
+  format: 'moe-wasm/schema';
+  version: number;
+  task: Task;
+  target: string;
+  /** Class labels in first-seen order (empty for regression). */
+  classes: string[];
+  columns: SchemaColumn[];
+  /** Names of the encoded features (one per column of Dataset.features). */
+  featureNames: string[];
+  [key: string]: unknown;
+}
+
+/** How one CSV column is encoded. */
+export type SchemaColumn =
+  | { name: string; kind: 'numeric'; mean: number; scale: number; impute: number }
+  | { name: string; kind: 'categorical'; categories: string[]; impute: number }
+  | { name: string; kind: 'target' }
+  | { name: string; kind: 'ignored'; note?: string };
 
 export interface CsvOptions {
   /** Target column: name or 0-based index. Default: the last column (with a schema: the schema's target, if present). */

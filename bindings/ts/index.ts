@@ -2,7 +2,7 @@
 // The worker-backed trainer lives in the separate entry 'moe-wasm/worker'.
 export { init, simdSupported, type InitOptions, type InitResult } from './module-loader.js';
 export { MoEError, AbortError } from './errors.js';
-export { Dataset, type CsvOptions, type ArraysOptions, type SplitOptions, type Schema, type ColumnInfo, type ColumnKind } from './dataset.js';
+export { Dataset, type CsvOptions, type ArraysOptions, type SplitOptions, type Schema, type SchemaColumn, type ColumnInfo, type ColumnKind } from './dataset.js';
 export { MoE, loadModel, type FitOptions, type FitCallbacks, type History, type Logs, type Data, type EvaluateResult,
   type ClassificationMetrics, type RegressionMetrics, type ModelSummary } from './model.js';
 export type { MoEOptions, Task, Activation, GatingOptions, OptimizerOptions } from './options.js';

@@ -1,7 +1,7 @@
 // The tsc fixtures of run.mjs: one consumer file compiled with strict + skipLibCheck:false under
 // each module resolution a TypeScript user may pick (bundler, node16, nodenext, node10). It uses
 // the typed results without narrowing: a wrong type in the package's .d.ts fails the fixture.
-const source = `import { init, Dataset, MoE, MoEError, type MoEOptions, type History, type Logs, type ModelSummary } from 'moe-wasm';
+const source = `import { init, Dataset, MoE, MoEError, type MoEOptions, type History, type Logs, type ModelSummary, type Schema } from 'moe-wasm';
 import { createTrainer, type Trainer } from 'moe-wasm/worker';
 
 export async function train(csv: string): Promise<number> {
@@ -15,6 +15,9 @@ export async function train(csv: string): Promise<number> {
   });
   const accuracy: number = model.evaluate(ds).accuracy;
   const summary: ModelSummary = model.summary();
+  const schema: Schema | null = ds.schema;
+  const means: number[] = (schema?.columns ?? []).flatMap((c) => (c.kind === 'numeric' ? [c.mean] : []));
+  void means;
   const params: number = summary.parameters + summary.layers[0].shape[0];
   const reg = new MoE({ inputDim: 2, outputDim: 1, task: 'regression' });
   const rmse: number = reg.evaluate({ x: [[1, 2]], y: [3] }).rmse;
