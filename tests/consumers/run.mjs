@@ -41,8 +41,9 @@ const APPS = {
   },
   esbuild: {
     entry: 'src/main.js',
+    // The .wasm files live in a folder of the app's choosing: init({ wasmUrl }) and createTrainer(.., { wasmUrl }).
     build: [[bin('esbuild'), ['src/main.js', 'moe-wasm/worker-host', '--bundle', '--format=esm', '--entry-names=[name]', '--outdir=dist']],
-      ['cp', ['-r', 'node_modules/moe-wasm/dist/wasm', 'dist/']]],
+      ['mkdir', ['-p', 'static']], ['cp', ['-r', 'node_modules/moe-wasm/dist/wasm', 'static/moe-wasm']]],
     serve: '.',
   },
   // No bundler: the package's dist/ copied into a static folder, bare names mapped by an import map.

@@ -17,15 +17,18 @@ function blobs(rows) {
   return { x, y };
 }
 
+// An app that serves the .wasm files from its own folder says so (index.html sets MOE_WASM_URL).
+const wasmUrl = window.MOE_WASM_URL;
+
 async function run() {
-  const info = await init();
+  const info = await init(wasmUrl ? { wasmUrl } : {});
   const { x, y } = blobs(200);
   const ds = Dataset.fromArrays(x, y, { numFeatures: 2, task: 'classification' });
   const model = MoE.forDataset(ds, { experts: 2, seed: 1 });
   const history = await model.fit(ds, { epochs: 5, batchSize: 16 });
   const main = model.evaluate(ds);
   model.dispose();
-  const trainer = await createTrainer({ inputDim: 2, outputDim: 2, experts: 2, seed: 1 });
+  const trainer = await createTrainer({ inputDim: 2, outputDim: 2, experts: 2, seed: 1 }, wasmUrl ? { wasmUrl } : {});
   const epochs = [];
   await trainer.fit({ x, y }, { epochs: 5, batchSize: 16, onEpochEnd: (e) => { epochs.push(e); } });
   const worker = await trainer.evaluate({ x, y });
