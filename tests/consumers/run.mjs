@@ -1,7 +1,8 @@
 // Consumer fixtures (npm test): packs moe-wasm, installs the tarball next to pinned bundlers (the
 // install is cached in build/consumers keyed by this folder's package-lock.json), builds each app
 // in apps/ with its bundler's default production setup, serves it on 127.0.0.1 and trains in
-// Debian's Chromium on the main thread and in moe-wasm/worker; then Vitest+jsdom, Node CJS and tsc fixtures.
+// Debian's Chromium and Firefox ESR on the main thread and in moe-wasm/worker; then Vitest+jsdom,
+// Node CJS and tsc fixtures.
 // Usage: node tests/consumers/run.mjs [app ...]   (apps: vite webpack rollup esbuild static vitest-jsdom cjs types)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -9,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, rea
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { launchFirefox } from '../firefox/firefox.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 import { TYPE_FIXTURES } from './types.mjs';
 
@@ -97,24 +99,32 @@ function buildApp(name) {
   return join(dir, app.serve);
 }
 
-/** Opens the built app in Chromium; resolves to its result, failing on console errors / failed requests. */
-async function runInBrowser(browser, name, folder) {
+/**
+ * Opens the built app in one browser (Playwright's Chromium or puppeteer's Firefox, whose page APIs
+ * agree on what is used here); resolves to its result, failing on console errors / failed requests.
+ */
+async function runInBrowser(engine, name, folder) {
   const server = await startServer({ root: folder, port: 0, host: '127.0.0.1' });
-  const page = await browser.newPage();
+  const page = await engine.browser.newPage();
   const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // Chromium warnings count too; Firefox also warns about things no page can avoid, so errors only.
+  const bad = engine.name === 'chromium' ? ['error', 'warning'] : ['error'];
+  page.on('console', (m) => { if (bad.includes(m.type())) problems.push(`console.${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e?.message ?? e}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  const label = `${name} in ${engine.name}`;
   try {
     await page.goto(server.url);
-    await page.waitForFunction(() => window.__moe !== undefined, null, { timeout: 120_000 });
+    const ready = () => window.__moe !== undefined;
+    if (engine.name === 'chromium') await page.waitForFunction(ready, null, { timeout: 120_000 });
+    else await page.waitForFunction(ready, { timeout: 120_000 });
     const state = await page.evaluate(() => window.__moe);
-    if (!state.ok) throw new Error(`${name}: the app failed: ${state.error}`);
+    if (!state.ok) throw new Error(`${label}: the app failed: ${state.error}`);
     const r = state.result;
-    if (problems.length) throw new Error(`${name}: ${problems.join('\n')}`);
+    if (problems.length) throw new Error(`${label}: ${problems.join('\n')}`);
     if (r.mainEpochs !== 5 || r.workerEpochs !== 5 || !(r.mainAccuracy >= 0.9) || !(r.workerAccuracy >= 0.9) || !r.errorClass) {
-      throw new Error(`${name}: unexpected result ${JSON.stringify(r)}`);
+      throw new Error(`${label}: unexpected result ${JSON.stringify(r)}`);
     }
     return r;
   } finally {
@@ -166,16 +176,23 @@ const tgz = install();
 console.log(`consumers: installed ${tgz.slice(repo.length + 1)} (${((Date.now() - started) / 1000).toFixed(0)}s)`);
 const browserApps = Object.keys(APPS).filter(pick);
 if (browserApps.length) {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const engines = [
+    { name: 'chromium', browser: await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] }) },
+    { name: 'firefox', browser: await launchFirefox() },
+  ];
   try {
     for (const name of browserApps) {
       const t = Date.now();
       const folder = buildApp(name);
-      const r = await runInBrowser(browser, name, folder);
-      console.log(`consumers: ${name}: production build trains in Chromium (main thread acc ${r.mainAccuracy.toFixed(2)}, worker acc ${r.workerAccuracy.toFixed(2)}, simd ${r.simd}) ${((Date.now() - t) / 1000).toFixed(0)}s`);
+      const seen = [];
+      for (const engine of engines) {
+        const r = await runInBrowser(engine, name, folder);
+        seen.push(`${engine.name}: main acc ${r.mainAccuracy.toFixed(2)}, worker acc ${r.workerAccuracy.toFixed(2)}, simd ${r.simd}`);
+      }
+      console.log(`consumers: ${name}: the production build trains (${seen.join('; ')}) ${((Date.now() - t) / 1000).toFixed(0)}s`);
     }
   } finally {
-    await browser.close();
+    for (const engine of engines) await engine.browser.close();
   }
 }
 if (pick('vitest-jsdom')) { runVitestJsdom(); console.log('consumers: vitest-jsdom: trains under Vitest with the jsdom environment'); }
