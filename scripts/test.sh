@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# npm test: set everything up, then run every test layer in order: the native C++ suite, the same
-# suite under ASan+UBSan, bounded fuzz runs of the CSV reader and the model loader, the package
-# (Vitest, real wasm), the demo site in Debian's Chromium (Playwright) and Firefox ESR (WebDriver
-# BiDi), and the consumer fixtures (the packed tarball in Vite/webpack/Rollup/esbuild apps, a CJS
-# project, tsc type checks).
+# npm test: set everything up, then run every test layer in order: the native C++ suite, the kernel
+# battery on the SSE4.1 and wasm paths, the same suite under ASan+UBSan, bounded fuzz runs of the
+# CSV reader and the model loader, the package (Vitest, real wasm), the demo site in Debian's
+# Chromium (Playwright) and Firefox ESR (WebDriver BiDi), and the consumer fixtures (the packed
+# tarball in Vite/webpack/Rollup/esbuild apps, a CJS project, tsc type checks).
 # MOE_FUZZ_SECONDS (default 45) sets each fuzz run's length; 0 skips fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ started=$SECONDS
 stage() { printf '\n=== %s (%ds elapsed) ===\n' "$1" $((SECONDS - started)); }
 stage bootstrap;       bash scripts/bootstrap.sh
 stage "native suite";  bash scripts/test-native.sh
+stage "kernel paths";  bash scripts/test-kernels.sh   # SSE4.1-only native, wasm SIMD128 and baseline under Node
 stage "sanitizers";    bash scripts/test-sanitize.sh
 fuzz_seconds="${MOE_FUZZ_SECONDS:-45}"
 fuzz() {

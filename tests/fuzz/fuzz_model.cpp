@@ -1,5 +1,6 @@
 // libFuzzer target for the model loader: any bytes go through MoeModel::load; a file that loads
-// must predict sane probabilities, save and load again. Built by scripts/fuzz.sh.
+// must predict sane probabilities (classification) or finite values (regression), save and load
+// again, and predict the same after the round trip. Built by scripts/fuzz.sh (CMake target).
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -30,17 +31,35 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<float> out(static_cast<size_t>(config.output_dim), 0.0f);   // (1, C)
   // Weights that load may still be huge; prediction must then fail cleanly or stay finite.
   moe::Status p = model->predict(x.data(), 1, out.data());
-  if (p.is_ok() && config.task == moe::Task::Classification) {
+  if (p.is_ok()) {
+    double total = 0;
     for (float v : out) {
-      if (!(v >= 0.0f && v <= 1.0001f)) {
-        std::fprintf(stderr, "predict returned ok with probability %g\n", v);
+      // Classification: probabilities in [0, 1] summing to 1. Regression: finite values (an ok
+      // predict must never hand back NaN or infinity; overflow has to fail with a Status).
+      const bool ok = config.task == moe::Task::Classification ? (v >= 0.0f && v <= 1.0001f) : std::isfinite(v);
+      if (!ok) {
+        std::fprintf(stderr, "predict returned ok with %s %g\n",
+                     config.task == moe::Task::Classification ? "probability" : "value", v);
         std::abort();
       }
+      total += v;
+    }
+    if (config.task == moe::Task::Classification && std::fabs(total - 1.0) > 1e-3) {
+      std::fprintf(stderr, "predict returned ok with probabilities summing to %g\n", total);
+      std::abort();
     }
   }
   std::vector<uint8_t> again;
   if (!model->save(schema, &again).is_ok()) std::abort();
   std::unique_ptr<moe::MoeModel> reloaded;
   if (!moe::MoeModel::load(again.data(), again.size(), &reloaded, nullptr).is_ok()) std::abort();
+  // The reloaded model predicts exactly what the loaded one did (save/load is lossless).
+  if (p.is_ok()) {
+    std::vector<float> out2(out.size(), 0.0f);  // (1, C)
+    if (!reloaded->predict(x.data(), 1, out2.data()).is_ok() || out2 != out) {
+      std::fprintf(stderr, "the saved-and-loaded model predicts differently\n");
+      std::abort();
+    }
+  }
   return 0;
 }
