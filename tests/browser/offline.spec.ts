@@ -18,8 +18,9 @@ test('after the first visit the page reloads and trains offline', async ({ brows
     await expect(page.locator('#engine')).toContainText('Engine: moe-wasm');
     await setEpochs(page, 3);
     await trainToDone(page);
+    // The offline engine really trained: well above iris's 1/3 majority guess (~0.9 after 3 epochs).
     const acc = Number(await byId(page, 'metric-accuracy').textContent());
-    expect(acc).toBeGreaterThanOrEqual(0);
+    expect(acc).toBeGreaterThan(0.6);
     expect(acc).toBeLessThanOrEqual(1);
     // Going offline may make the browser log a failed service-worker update check; nothing else.
     guard.consoleErrors = guard.consoleErrors.filter((e) => !OFFLINE_NOISE.test(e));

@@ -18,8 +18,9 @@ test('a preselected sample trains with one click and shows every result', async 
   await setEpochs(page, 8);
   await trainToDone(page);
 
+  // The model learned: iris has three equal classes (a majority guess scores 1/3); 8 epochs reach ~0.97.
   const acc = number(await byId(page, 'metric-accuracy').textContent());
-  expect(acc).toBeGreaterThanOrEqual(0);
+  expect(acc).toBeGreaterThan(0.6);
   expect(acc).toBeLessThanOrEqual(1);
   expect(Number.isFinite(number(await byId(page, 'metric-loss').textContent()))).toBe(true);
   await expect(byId(page, 'epoch-progress')).toHaveJSProperty('value', 8);
@@ -202,8 +203,9 @@ test('sparse top-k gating trains from the page', async ({ page, site }) => {
   await byId(page, 'experts-input').fill('4');
   await setEpochs(page, 4);
   await trainToDone(page);
+  // Learned, not just a number: well above the 1/3 of a majority guess on iris (~0.9 after 4 epochs).
   const acc = Number(await byId(page, 'metric-accuracy').textContent());
-  expect(acc).toBeGreaterThanOrEqual(0);
+  expect(acc).toBeGreaterThan(0.6);
   expect(acc).toBeLessThanOrEqual(1);
   await expect(byId(page, 'expert-usage').locator('.usage-row')).toHaveCount(4);
 });
