@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DIST = `${ROOT}dist/`;
-export const IRIS_PATH = `${ROOT}tests/fixtures/iris.csv`;
+// One copy of iris in the repo: the demo site's sample.
+export const IRIS_PATH = `${ROOT}web/public/samples/iris.csv`;
 export const DIABETES_PATH = `${ROOT}tests/fixtures/diabetes.csv`;
 export const iris = (): string => readFileSync(IRIS_PATH, 'utf8');
 export const diabetes = (): string => readFileSync(DIABETES_PATH, 'utf8');
