@@ -57,7 +57,7 @@ function rawCsvOptions(options: CsvOptions, what: string, extraKeys: readonly st
   return {
     target: typeof target === 'string' ? target : '',
     target_index: typeof target === 'number' ? target : -1,
-    delimiter, header: header === 'auto' ? 'auto' : header ? 'true' : 'false', task,
+    delimiter, header: header === 'auto' ? 'auto' : header ? 'yes' : 'no', task,
     schema: schema == null ? '' : typeof schema === 'string' ? schema : JSON.stringify(schema),
   };
 }

@@ -46,28 +46,33 @@ val status_val(const moe::Status& s) {
   return out;
 }
 
-const char* kind_name(moe::ColumnKind k) {
-  switch (k) {
-    case moe::ColumnKind::Numeric: return "numeric";
-    case moe::ColumnKind::Categorical: return "categorical";
-    case moe::ColumnKind::Target: return "target";
-    default: return "ignored";
-  }
+// Sets *out from o[key] when the key is present (an option left out keeps the core's default).
+template <class T>
+void read(const val& o, const char* key, T* out) {
+  const val v = o[key];
+  if (!v.isUndefined()) *out = v.as<T>();
 }
 
-// options: { target, target_index, delimiter ('auto' | one char), header ('auto'|'true'|'false'), task, schema }
+// An enum from its name in the core's to_string table (TS checked the name is one of them).
+template <class E>
+void read_enum(const val& o, const char* key, std::initializer_list<E> all, E* out) {
+  const val v = o[key];
+  if (v.isUndefined()) return;
+  const std::string name = v.as<std::string>();
+  for (E e : all)
+    if (name == to_string(e)) *out = e;  // found by argument-dependent lookup (moe:: or moe::io::)
+}
+
+// options: { target, target_index, delimiter ('auto' | one char), header ('auto'|'yes'|'no'), task, schema }
 moe::CsvOptions csv_options(const val& options) {
   moe::CsvOptions opt;
   opt.target = options["target"].as<std::string>();
   opt.target_index = options["target_index"].as<int>();
   const std::string delim = options["delimiter"].as<std::string>();
   opt.delimiter = delim == "auto" || delim.empty() ? 0 : delim[0];
-  const std::string header = options["header"].as<std::string>();
-  opt.header = header == "true" ? moe::HeaderOption::Yes : header == "false" ? moe::HeaderOption::No : moe::HeaderOption::Auto;
-  const std::string task = options["task"].as<std::string>();
-  opt.task = task == "classification" ? moe::TaskOption::Classification
-           : task == "regression"     ? moe::TaskOption::Regression
-                                      : moe::TaskOption::Auto;
+  read_enum(options, "header", {moe::io::HeaderMode::Auto, moe::io::HeaderMode::Yes, moe::io::HeaderMode::No}, &opt.header);
+  read_enum(options, "task", {moe::io::TaskOption::Auto, moe::io::TaskOption::Classification, moe::io::TaskOption::Regression},
+            &opt.task);
   opt.schema_json = options["schema"].as<std::string>();
   if (options["expected_bytes"].isNumber()) opt.expected_bytes = options["expected_bytes"].as<double>();
   return opt;
@@ -91,7 +96,7 @@ val dataset_val(const moe::Status& status, const moe::Dataset& ds) {
   for (size_t i = 0; i < ds.columns.size(); ++i) {
     val c = val::object();
     c.set("name", ds.columns[i].name);
-    c.set("kind", kind_name(ds.columns[i].kind));
+    c.set("kind", moe::io::to_string(ds.columns[i].kind));
     c.set("missing", static_cast<double>(ds.columns[i].missing));
     columns.set(i, c);
   }
@@ -129,23 +134,6 @@ class CsvReaderHandle {
 };
 
 // ---- model ----------------------------------------------------------------------------------
-
-// Sets *out from o[key] when the key is present (an option left out keeps the core's default).
-template <class T>
-void read(const val& o, const char* key, T* out) {
-  const val v = o[key];
-  if (!v.isUndefined()) *out = v.as<T>();
-}
-
-// An enum from its name in the core's to_string table (TS checked the name is one of them).
-template <class E>
-void read_enum(const val& o, const char* key, std::initializer_list<E> all, E* out) {
-  const val v = o[key];
-  if (v.isUndefined()) return;
-  const std::string name = v.as<std::string>();
-  for (E e : all)
-    if (name == moe::to_string(e)) *out = e;
-}
 
 // The snake_case config object of bindings/ts/options.ts -> ModelConfig. Keys left out keep the
 // defaults of base/config.h; the core validates the result (MoeModel::create).

@@ -151,6 +151,15 @@ void fit_categorical(const TableBuilder& t, const RawColumn& c, SchemaColumn* sc
 
 }  // namespace
 
+const char* to_string(TaskOption t) {
+  switch (t) {
+    case TaskOption::Auto: return "auto";
+    case TaskOption::Classification: return "classification";
+    case TaskOption::Regression: return "regression";
+  }
+  return "auto";
+}
+
 const char* to_string(ColumnKind k) {
   switch (k) {
     case ColumnKind::Numeric: return "numeric";

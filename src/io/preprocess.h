@@ -14,7 +14,8 @@ namespace moe::io {
 
 enum class ColumnKind { Numeric, Categorical, Target, Ignored };
 enum class TaskOption { Auto, Classification, Regression };
-const char* to_string(ColumnKind k);
+const char* to_string(ColumnKind k);  // "numeric", "categorical", "target", "ignored"
+const char* to_string(TaskOption t);  // "auto", "classification", "regression"
 
 // Documented rules (README "CSV"):
 constexpr size_t kMaxOneHot = 50;          // a text column keeps at most its 50 most frequent categories;

@@ -270,4 +270,13 @@ Status TableBuilder::finish() {
   return Status::ok();
 }
 
+const char* to_string(HeaderMode h) {
+  switch (h) {
+    case HeaderMode::Auto: return "auto";
+    case HeaderMode::Yes: return "yes";
+    case HeaderMode::No: return "no";
+  }
+  return "auto";
+}
+
 }  // namespace moe::io

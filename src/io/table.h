@@ -14,6 +14,7 @@
 namespace moe::io {
 
 enum class HeaderMode { Auto, Yes, No };
+const char* to_string(HeaderMode h);  // "auto", "yes", "no"
 
 // Documented limits (also in README): more cells than this is a clear error, not an out-of-memory.
 constexpr int64_t kMaxCells = int64_t(1) << 27;             // rows x columns, 512 MiB of float cells

@@ -16,9 +16,7 @@ constexpr size_t kPreludeBytes = 64 * 1024;  // looked at before choosing encodi
 
 io::TableOptions table_options(const CsvOptions& o, const Schema* schema) {
   io::TableOptions t;
-  t.header = o.header == HeaderOption::Yes ? io::HeaderMode::Yes
-           : o.header == HeaderOption::No  ? io::HeaderMode::No
-                                           : io::HeaderMode::Auto;
+  t.header = o.header;
   if (schema) {
     t.target_name = schema->target;
     t.target_optional = true;
@@ -30,8 +28,6 @@ io::TableOptions table_options(const CsvOptions& o, const Schema* schema) {
 }
 
 }  // namespace
-
-const char* to_string(ColumnKind k) { return io::to_string(k); }
 
 struct CsvStream::Impl {
   CsvOptions opt;
@@ -118,10 +114,7 @@ struct CsvStream::Impl {
                             " byte(s) (first at byte " + std::to_string(decoder.first_fallback_offset() + 1) +
                             ") were read as Windows-1252");
     if (!have_schema) {
-      io::TaskOption task = opt.task == TaskOption::Classification ? io::TaskOption::Classification
-                          : opt.task == TaskOption::Regression     ? io::TaskOption::Regression
-                                                                   : io::TaskOption::Auto;
-      MOE_RETURN_IF_ERROR(io::fit_schema(*table, task, &schema, &ds.warnings));
+      MOE_RETURN_IF_ERROR(io::fit_schema(*table, opt.task, &schema, &ds.warnings));
     }
     io::Encoded enc;
     MOE_RETURN_IF_ERROR(io::apply_schema(*table, schema, !have_schema, &enc, &ds.warnings));

@@ -40,8 +40,9 @@ using io::Schema;
 //   (rows x columns) both as read and as encoded, 65,536 distinct texts remembered per column.
 // - Errors name the 1-based line (as a text editor counts, including the sep= line and line breaks
 //   inside quoted fields), the column and what was expected.
-enum class HeaderOption { Auto, Yes, No };
-enum class TaskOption { Auto, Classification, Regression };
+// One enum per concept: the facade names io's (names in io::to_string, shared with the bindings).
+using HeaderOption = io::HeaderMode;
+using TaskOption = io::TaskOption;
 
 struct CsvOptions {
   std::string target;             // target column name; empty = use target_index
@@ -69,8 +70,6 @@ struct Dataset {
   std::string schema_json;                  // the same, as JSON text (io/schema_json.h)
   char delimiter = ',';                     // what was used (detected or given)
 };
-
-const char* to_string(ColumnKind k);
 
 // Reads a whole CSV held in memory. On error `out` is left empty and the Status names where/what.
 Status read_csv(const uint8_t* bytes, size_t len, const CsvOptions& options, Dataset* out);

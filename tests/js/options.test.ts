@@ -78,6 +78,17 @@ describe('unknown keys', () => {
   });
 });
 
+describe('CSV options', () => {
+  it('header and task reach the reader by the names of its one enum of each', () => {
+    const csv = '1,2,0\n3,4,1\n5,6,0\n';
+    expect(Dataset.fromCSV(csv, { header: false }).numRows).toBe(3);
+    expect(Dataset.fromCSV(csv, { header: true }).numRows).toBe(2);
+    expect(Dataset.fromCSV(csv, { header: false, task: 'regression' }).task).toBe('regression');
+    expect(Dataset.fromCSV(csv, { header: false, task: 'classification' }).task).toBe('classification');
+    expect(Dataset.fromCSV(csv).columns.map((c) => c.kind)).toEqual(['numeric', 'numeric', 'target']);
+  });
+});
+
 describe('validationSplit', () => {
   it('takes the last fraction of the rows as TF.js does (0.25 of 10 rows -> 3 validation rows)', async () => {
     const x = new Float32Array(40).map((_, i) => (i % 7) / 7);
