@@ -29,12 +29,19 @@ export interface Session {
   context: BrowserContext;
   /** Folder the browser saves this test's downloads into. */
   downloads: string;
+  /** Folder of the files this test picks in file inputs (kept until the session closes: Firefox
+   *  reads a picked file from disk when the page reads it, not when it is picked). */
+  uploads: string;
 }
+
+const uploadDirs = new WeakMap<Page, string>();
 
 export async function openSession(browser: Browser, origin: string): Promise<Session> {
   const downloads = await mkdtemp(join(tmpdir(), 'moe-firefox-dl-'));
   const context = await browser.createBrowserContext({ downloadBehavior: { policy: 'allow', downloadPath: downloads } });
   const page = await context.newPage();
+  const uploads = await mkdtemp(join(tmpdir(), 'moe-firefox-up-'));
+  uploadDirs.set(page, uploads);
   const guard = newGuard();
   page.on('console', (m) => {
     if (m.type() === 'error') guard.consoleErrors.push(m.text());
@@ -45,12 +52,13 @@ export async function openSession(browser: Browser, origin: string): Promise<Ses
   });
   await page.exposeFunction('__reportCsp', (s: string) => void guard.cspViolations.push(s));
   await page.evaluateOnNewDocument(reportCspViolations, '__reportCsp');
-  return { page, guard, context, downloads };
+  return { page, guard, context, downloads, uploads };
 }
 
 export async function closeSession(s: Session): Promise<void> {
   await s.context.close().catch(() => {});
   await rm(s.downloads, { recursive: true, force: true });
+  await rm(s.uploads, { recursive: true, force: true });
 }
 
 export function expectClean(g: Guard): void {
@@ -83,6 +91,21 @@ export async function waitState(page: Page, want: string, timeout = 60_000): Pro
   }
 }
 
+/** Waits until the element matching `css` contains `want`; on timeout the error shows what it holds. */
+export async function waitText(page: Page, css: string, want: string, timeout = 20_000): Promise<void> {
+  try {
+    await page.waitForFunction((c, t) => document.querySelector(c)?.textContent?.includes(t), { timeout, polling: 100 }, css, want);
+  } catch {
+    const where = await page.evaluate((c) => ({
+      text: document.querySelector(c)?.textContent,
+      state: document.body.dataset.state,
+      status: document.querySelector('[data-testid="status"]')?.textContent,
+      error: document.querySelector('[data-testid="error"]')?.textContent,
+    }), css);
+    throw new Error(`[firefox] ${css} never contained ${JSON.stringify(want)}: ${JSON.stringify(where)}`);
+  }
+}
+
 /** Data loaded and the engine up: Train is enabled. */
 export async function waitReady(page: Page): Promise<void> {
   await waitState(page, 'ready');
@@ -93,7 +116,7 @@ export async function waitReady(page: Page): Promise<void> {
  *  until then the previous data stays loaded and the page stays "ready"). */
 export async function chooseSample(page: Page, id: string): Promise<void> {
   await page.select(sel('sample-select'), id);
-  await page.waitForFunction((f) => document.querySelector('#data-source')?.textContent?.includes(f), { timeout: 20_000 }, `${id}.csv`);
+  await waitText(page, '#data-source', `${id}.csv`);
   await waitReady(page);
 }
 
@@ -108,13 +131,13 @@ export async function trainToDone(page: Page): Promise<void> {
 
 /** Picks a real file from disk through the file input (what a user's file dialog does). */
 export async function upload(page: Page, testId: string, name: string, content: string | Buffer): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'moe-firefox-up-'));
-  const path = join(dir, name);
+  const dir = uploadDirs.get(page);
+  if (!dir) throw new Error('[firefox] upload() needs a page from openSession()');
+  const path = await mkdtemp(join(dir, 'f-')).then((d) => join(d, name));
   await writeFile(path, content);
   const input = await page.$(sel(testId));
   if (!input) throw new Error(`[firefox] no ${sel(testId)} on the page`);
   await (input as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(path);
-  await rm(dir, { recursive: true, force: true });
 }
 
 /** Clicks a download button and returns the saved file's bytes once Firefox has finished writing it. */

@@ -4,15 +4,14 @@
 import { expect, test } from 'vitest';
 import { CLASS_A, CLASS_B, FILE, IMG, MODEL_FILE, SCRIPT, TARGET, hostileCsv, injectedProbe } from '../browser/hostile-input';
 import { GOOD_CSV } from '../browser/page-checks';
-import { type Env, isHidden, sel, setEpochs, text, trainToDone, upload, waitReady, withSession } from './driver';
+import { type Env, waitText, isHidden, sel, setEpochs, text, trainToDone, upload, waitReady, withSession } from './driver';
 
 export function hostileFlows(env: Env): void {
   test('a JSON file renamed .csv and a ragged CSV are refused clearly; the next file works', () =>
     withSession(env, async ({ page }) => {
       await page.goto(env.server.url);
       await waitReady(page);
-      const errorSays = (s: string) =>
-        page.waitForFunction((t) => document.querySelector('[data-testid="error"]')?.textContent?.includes(t), { timeout: 20_000 }, s);
+      const errorSays = (s: string) => waitText(page, sel('error'), s);
       const trainDisabled = () => page.$eval(sel('train-button'), (b) => (b as HTMLButtonElement).disabled);
 
       await upload(page, 'csv-input', 'data.csv', JSON.stringify([{ a: 1, b: 2 }, { a: 3, b: 4 }], null, 2));
@@ -27,7 +26,7 @@ export function hostileFlows(env: Env): void {
       expect(await trainDisabled()).toBe(true);
 
       await upload(page, 'csv-input', 'good.csv', GOOD_CSV);
-      await page.waitForFunction(() => document.querySelector('#data-source')?.textContent?.includes('good.csv'), { timeout: 20_000 });
+      await waitText(page, '#data-source', 'good.csv');
       await waitReady(page);
       expect(await isHidden(page, sel('error'))).toBe(true);
       expect(await text(page, 'error')).toBe('');
@@ -44,7 +43,7 @@ export function hostileFlows(env: Env): void {
       expect(clean.img).toBe(0);
 
       await upload(page, 'csv-input', FILE, hostileCsv());
-      await page.waitForFunction((f) => document.querySelector('#data-source')?.textContent?.includes(f), { timeout: 20_000 }, FILE);
+      await waitText(page, '#data-source', FILE);
       await waitReady(page);
       const headers = await page.$$eval(`${sel('preview')} thead th`, (ths) => ths.map((th) => th.textContent));
       expect(headers).toContain(IMG);
@@ -60,7 +59,7 @@ export function hostileFlows(env: Env): void {
 
       // A hostile name on a refused model file lands in the error region as text too.
       await upload(page, 'load-model-input', MODEL_FILE, 'not a model');
-      await page.waitForFunction((f) => document.querySelector('[data-testid="error"]')?.textContent?.includes(f), { timeout: 20_000 }, MODEL_FILE);
+      await waitText(page, sel('error'), MODEL_FILE);
       // Give any injected handler (onerror/onload fire asynchronously) time to run, then check.
       await new Promise((r) => setTimeout(r, 300));
       const after = await page.evaluate(injectedProbe);

@@ -4,7 +4,7 @@
 import { expect, test } from 'vitest';
 import { OFFLINE_NOISE, untilServiceWorkerControls } from '../browser/page-checks';
 import {
-  type Env, chooseSample, download, isHidden, serve, setEpochs, text, trainToDone, upload, waitReady, withSession,
+  type Env, sel, waitText, chooseSample, download, isHidden, serve, setEpochs, text, trainToDone, upload, waitReady, withSession,
 } from './driver';
 
 export function keepFlows(env: Env): void {
@@ -29,7 +29,7 @@ export function keepFlows(env: Env): void {
       await waitReady(page);
       await chooseSample(page, 'penguins');
       await upload(page, 'load-model-input', 'model.moe', modelBytes);
-      await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.includes('Loaded model.moe'), { timeout: 20_000 });
+      await waitText(page, sel('status'), 'Loaded model.moe');
       const after = (await download(s, 'download-predictions', 'predictions.csv')).toString('utf8');
       expect(after).toBe(before);
       expect(await isHidden(page, '[data-testid="error"]')).toBe(true);

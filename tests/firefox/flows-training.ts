@@ -4,7 +4,7 @@
 import { expect, test } from 'vitest';
 import { mixedCsv, paintedFraction } from '../browser/page-checks';
 import {
-  type Env, chooseSample, click, isHidden, progressValue, sel, setEpochs, text, trainToDone, upload, waitReady, waitState, withSession,
+  type Env, waitText, chooseSample, click, isHidden, progressValue, sel, setEpochs, text, trainToDone, upload, waitReady, waitState, withSession,
 } from './driver';
 
 const NUMBER = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
@@ -42,7 +42,7 @@ export function trainingFlows(env: Env): void {
       await page.goto(env.server.url);
       await waitReady(page);
       await upload(page, 'csv-input', 'custom <i>name.csv', mixedCsv());
-      await page.waitForFunction(() => document.querySelector('#data-source')?.textContent?.includes('custom <i>name.csv'), { timeout: 20_000 });
+      await waitText(page, '#data-source', 'custom <i>name.csv');
       await waitReady(page);
       expect(await page.$eval(sel('target-select'), (e) => (e as HTMLSelectElement).value)).toBe('score');
       expect(await page.$eval('#task-detected', (e) => e.textContent)).toContain('regression');
@@ -51,7 +51,7 @@ export function trainingFlows(env: Env): void {
       expect(await page.$$eval('#preview b, #data-source i', (e) => e.length)).toBe(0);
 
       await page.select(sel('target-select'), 'label');
-      await page.waitForFunction(() => document.querySelector('#task-detected')?.textContent?.includes('classification'), { timeout: 20_000 });
+      await waitText(page, '#task-detected', 'classification');
       await waitReady(page);
       await setEpochs(page, 4);
       await trainToDone(page);
