@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "io/schema_json.h"
+
 namespace moe::io {
 
 namespace {
@@ -160,6 +162,30 @@ bool read_widths(Reader& r, const char* what, std::vector<int>* out) {
   return r.ok();
 }
 
+// The embedded schema (when there is one) must describe what the header's model reads and predicts:
+// the same task, one encoded feature per input, no more classes than outputs. A file where they
+// disagree was forged or assembled from two models; it would mislabel every prediction.
+Status check_schema(const ModelConfig& c, const std::string& text) {
+  Schema s;
+  Status parsed = schema_from_json(text, &s);
+  if (!parsed.is_ok()) {
+    // Text that does not claim to be a dataset schema stays opaque (format 1 allows any UTF-8).
+    if (text.find("moe-wasm/schema") == std::string::npos) return Status::ok();
+    return Status::corrupt("model file schema is invalid: " + parsed.message());
+  }
+  auto name = [](Task t) { return std::string(t == Task::Classification ? "classification" : "regression"); };
+  const std::string lead = "model file is inconsistent: the embedded schema ";
+  if (s.task != c.task)
+    return Status::corrupt(lead + "is for " + name(s.task) + " but the header declares a " + name(c.task) + " model");
+  if (s.feature_names.size() != static_cast<std::size_t>(c.input_dim))
+    return Status::corrupt(lead + "encodes " + std::to_string(s.feature_names.size()) + " features but the header declares inputDim " +
+                           std::to_string(c.input_dim));
+  if (c.task == Task::Classification && s.classes.size() > static_cast<std::size_t>(c.output_dim))
+    return Status::corrupt(lead + "has " + std::to_string(s.classes.size()) + " classes but the header declares outputDim " +
+                           std::to_string(c.output_dim));
+  return Status::ok();
+}
+
 Status parse(const uint8_t* bytes, std::size_t len, Parsed* out) {
   if (bytes == nullptr || len == 0) return Status::invalid("not a moe-wasm model file: it is empty");
   const std::size_t head = std::min<std::size_t>(len, sizeof kMagic);
@@ -247,7 +273,7 @@ Status parse(const uint8_t* bytes, std::size_t len, Parsed* out) {
   Status v = validate(c);
   if (!v.is_ok()) return Status::corrupt("model file configuration is invalid: " + v.message());
   out->schema.assign(reinterpret_cast<const char*>(bytes + schema_at), schema_len);
-  return Status::ok();
+  return check_schema(c, out->schema);
 }
 
 }  // namespace

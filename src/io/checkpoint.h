@@ -1,7 +1,8 @@
 // Checkpoint: the versioned, self-checking binary model file (.moe). Format version 1, all
 // little-endian:
 //   "MOEWASM\0" (8 bytes) | u32 version | ModelConfig fields (see checkpoint.cpp) | u64 P |
-//   P x f32 params | u32 n + n bytes of UTF-8 (the dataset schema JSON, may be empty) |
+//   P x f32 params | u32 n + n bytes of UTF-8 (the dataset schema JSON, may be empty; a dataset schema
+//   must agree with the header: task, one feature per input, no more classes than outputs) |
 //   u32 CRC-32 (IEEE) of every byte before it.
 // Loading never aborts and never allocates more than the file implies. Not the ONNX export.
 #pragma once

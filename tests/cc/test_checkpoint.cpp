@@ -14,6 +14,7 @@
 #include "core/rng.h"
 #include "io/checkpoint.h"
 #include "moe/api.h"
+#include "moe/dataset.h"
 
 namespace moe {
 namespace {
@@ -145,6 +146,52 @@ TEST(Checkpoint, EmptySchemaAndInvalidUtf8) {
   EXPECT_EQ(schema, "");
   std::vector<uint8_t> out;
   EXPECT_EQ(m->save("\xC3(", &out).code(), StatusCode::InvalidArgument);
+}
+
+// The schema JSON of a 3-column, 3-class CSV, as the CSV reader writes it.
+std::string three_class_schema() {
+  const std::string csv = "a,b,c,y\n1,2,3,x\n4,5,6,y\n7,8,9,z\n1,3,5,x\n2,4,6,y\n3,5,7,z\n";
+  Dataset ds;
+  CsvOptions o;
+  o.target = "y";
+  Status s = read_csv(reinterpret_cast<const uint8_t*>(csv.data()), csv.size(), o, &ds);
+  EXPECT_TRUE(s.is_ok()) << s.message();
+  EXPECT_EQ(ds.num_features, 3);
+  return ds.schema_json;
+}
+
+TEST(Checkpoint, ForgedSchemaThatDisagreesWithTheHeaderIsCorrupt) {
+  const std::string schema = three_class_schema();
+  // The honest pair: 3 features, 3 classes, classification.
+  auto honest = trained_model(fixture_config());
+  std::string back;
+  Status ok = load(saved(honest.get(), schema), nullptr, &back);
+  ASSERT_TRUE(ok.is_ok()) << ok.message();
+  EXPECT_EQ(back, schema);
+  // Forged: a regression header, a wider input, too few outputs; each named.
+  ModelConfig regression = fixture_config();
+  regression.task = Task::Regression;
+  regression.output_dim = 1;
+  ModelConfig wider = fixture_config();
+  wider.input_dim = 5;
+  ModelConfig narrow = fixture_config();
+  narrow.output_dim = 2;
+  const std::pair<ModelConfig, const char*> forged[] = {
+      {regression, "the embedded schema is for classification but the header declares a regression model"},
+      {wider, "the embedded schema encodes 3 features but the header declares inputDim 5"},
+      {narrow, "the embedded schema has 3 classes but the header declares outputDim 2"},
+  };
+  for (const auto& [config, message] : forged) {
+    auto m = trained_model(config);
+    Status s = load(saved(m.get(), schema));
+    EXPECT_EQ(s.code(), StatusCode::Corrupt) << s.message();
+    EXPECT_TRUE(contains(s, message)) << s.message();
+  }
+  // Text claiming to be a dataset schema must parse as one; other text stays opaque.
+  Status bad = load(saved(honest.get(), "{\"format\":\"moe-wasm/schema\",\"version\":1}"));
+  EXPECT_EQ(bad.code(), StatusCode::Corrupt) << bad.message();
+  EXPECT_TRUE(contains(bad, "model file schema is invalid")) << bad.message();
+  EXPECT_TRUE(load(saved(honest.get(), "{\"note\":\"mine\"}")).is_ok());
 }
 
 TEST(Checkpoint, EveryTruncationIsReported) {
