@@ -7,6 +7,7 @@ import { init, Dataset, MoE, loadModel, MoEError } from './index.js';
 import { parseCommand, trainPlan, UsageError, type Parsed } from './cli-args.js';
 import { progress } from './cli-progress.js';
 import { writePyTorchExport } from './pytorch-cli.js';
+import { csvCell } from './csv-writer.js';
 
 const USAGE = `usage:
   moe-wasm train <data.csv | -> [--target COL] [--task auto|classification|regression]
@@ -112,10 +113,6 @@ async function withModel(p: Parsed, fn: (model: MoE, ds: Dataset) => void): Prom
   } finally {
     model.dispose();
   }
-}
-
-function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 async function main(argv: string[]): Promise<number> {

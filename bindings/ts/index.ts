@@ -5,6 +5,8 @@ export { MoEError, AbortError } from './errors.js';
 export { Dataset, type CsvOptions, type ArraysOptions, type SplitOptions, type Schema, type SchemaColumn, type ColumnInfo, type ColumnKind } from './dataset.js';
 export { MoE, loadModel, type FitOptions, type FitCallbacks, type History, type Logs, type Data, type EvaluateResult,
   type ClassificationMetrics, type RegressionMetrics, type ModelSummary } from './model.js';
+/** CSV text that spreadsheets cannot run as formulas (the writer the CLI and the demo use). */
+export { csvCell, toCsv } from './csv-writer.js';
 export type { MoEOptions, Task, Activation, GatingOptions, OptimizerOptions } from './options.js';
 
 /** Bytes currently allocated in the active wasm heap (malloc'ed, not freed); for leak checks. */

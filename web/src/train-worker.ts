@@ -1,6 +1,6 @@
 // The demo page's Web Worker: owns every moe-wasm object (datasets, the model) so parsing, training
 // and prediction never block the page. Speaks the messages in protocol.ts; holds no UI logic.
-import { init, Dataset, MoE, loadModel } from 'moe-wasm';
+import { init, Dataset, MoE, loadModel, csvCell } from 'moe-wasm';
 import type {
   DataInfo, EpochLogs, ExpertMap, ExpertUsage, FromWorker, ModelInfo, Task, ToWorker, TrainOptions, TrainResult,
 } from './protocol';
@@ -251,10 +251,6 @@ async function train(id: number, csv: ArrayBuffer, target: string | null, task: 
   }
 }
 
-function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 function predict(csv: ArrayBuffer): { csv: string; rows: number } {
   if (!model || !modelInfo) throw new Error('Train or load a model first.');
   const ds = Dataset.fromCSV(new Uint8Array(csv), { schema: model.schema } as Parameters<typeof Dataset.fromCSV>[1]);
@@ -265,10 +261,10 @@ function predict(csv: ArrayBuffer): { csv: string; rows: number } {
     if (modelInfo.task === 'classification') {
       const c = modelInfo.classes.length || out.length / Math.max(1, n);
       const names = modelInfo.classes.length ? modelInfo.classes : Array.from({ length: c }, (_, j) => `class_${j}`);
-      lines.push(['row', 'predicted', ...names.map((s) => `p_${s}`)].map(csvField).join(','));
+      lines.push(['row', 'predicted', ...names.map((s) => `p_${s}`)].map(csvCell).join(','));
       for (let i = 0; i < n; i++) {
         const probs = Array.from(out.subarray(i * c, (i + 1) * c), (v) => String(v));
-        lines.push([String(i + 1), csvField(names[argmax(out, i * c, c)]), ...probs].join(','));
+        lines.push([String(i + 1), csvCell(names[argmax(out, i * c, c)]), ...probs].join(','));
       }
     } else {
       lines.push('row,predicted');
