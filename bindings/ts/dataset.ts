@@ -3,7 +3,7 @@
 import { AbortError, MoEError } from './errors.js';
 import { current, guard, type RawDataset } from './module-loader.js';
 import { checkHeapRoom, mib } from './heap.js';
-import { checkKeys, int, num, optionsObject, type Task } from './options.js';
+import { checkKeys, int, num, optionsObject, show, type Task } from './options.js';
 
 export type ColumnKind = 'numeric' | 'categorical' | 'target' | 'ignored';
 export interface ColumnInfo { name: string; kind: ColumnKind; missing: number }
@@ -48,18 +48,30 @@ function rawCsvOptions(options: CsvOptions, what: string, extraKeys: readonly st
   const { target, delimiter = 'auto', header = 'auto', task = 'auto', schema } = options;
   if (target !== undefined && typeof target !== 'string') int('target', target, 0);
   if (typeof delimiter !== 'string' || (delimiter !== 'auto' && delimiter.length !== 1)) {
-    throw new MoEError(`delimiter must be 'auto' or a single character, got ${JSON.stringify(delimiter)}`);
+    throw new MoEError(`delimiter must be 'auto' or a single character, got ${show(delimiter)}`);
   }
-  if (header !== 'auto' && typeof header !== 'boolean') throw new MoEError(`header must be 'auto', true or false, got ${JSON.stringify(header)}`);
+  if (header !== 'auto' && typeof header !== 'boolean') throw new MoEError(`header must be 'auto', true or false, got ${show(header)}`);
   if (!['auto', 'classification', 'regression'].includes(task)) {
-    throw new MoEError(`task must be 'auto', 'classification' or 'regression', got ${JSON.stringify(task)}`);
+    throw new MoEError(`task must be 'auto', 'classification' or 'regression', got ${show(task)}`);
   }
   return {
     target: typeof target === 'string' ? target : '',
     target_index: typeof target === 'number' ? target : -1,
     delimiter, header: header === 'auto' ? 'auto' : header ? 'yes' : 'no', task,
-    schema: schema == null ? '' : typeof schema === 'string' ? schema : JSON.stringify(schema),
+    schema: schemaText(schema),
   };
+}
+
+// The schema option as JSON text ('' for none); anything that is not a schema object or JSON text is refused here.
+function schemaText(schema: unknown): string {
+  if (schema == null) return '';
+  if (typeof schema === 'string') return schema;
+  const bad = () => new MoEError(`schema must be a schema object (a dataset's .schema) or its JSON text, got ${typeof schema}`);
+  if (typeof schema !== 'object') throw bad();
+  let text: unknown;
+  try { text = JSON.stringify(schema); } catch { throw bad(); }
+  if (typeof text !== 'string') throw bad();
+  return text;
 }
 
 // Byte chunks from a Blob, a ReadableStream or an async iterable.
@@ -185,7 +197,7 @@ export class Dataset {
     checkKeys('Dataset.fromArrays', options, ['numFeatures', 'task', 'featureNames', 'classes']);
     const d = int('numFeatures', options.numFeatures, 1);
     const task = options.task ?? (y instanceof Float32Array ? 'regression' : 'classification');
-    if (task !== 'classification' && task !== 'regression') throw new MoEError(`task must be 'classification' or 'regression', got ${JSON.stringify(task)}`);
+    if (task !== 'classification' && task !== 'regression') throw new MoEError(`task must be 'classification' or 'regression', got ${show(task)}`);
     const features = checkFeatures(x, d, 'x');
     const rows = features.length / d;
     const labels = checkLabels(y, rows, task, undefined, 'y');
@@ -193,7 +205,14 @@ export class Dataset {
     if (task === 'classification') {
       let max = -1;
       for (const v of labels as Int32Array) max = Math.max(max, v);
-      classes = options.classes ? [...options.classes] : Array.from({ length: Math.max(max + 1, 2) }, (_, i) => String(i));
+      // Checked before a list of max + 1 names is built: one huge label must not allocate billions.
+      const cap = current().raw.limits().maxClasses;
+      if (max >= cap) throw new MoEError(`y contains class ${max}: at most ${cap} classes are supported (class indices 0..${cap - 1})`);
+      if (options.classes !== undefined && (!Array.isArray(options.classes) || options.classes.length > cap)) {
+        throw new MoEError(Array.isArray(options.classes) ? `classes has ${options.classes.length} names: at most ${cap} classes are supported`
+          : 'classes must be an array of class names');
+      }
+      classes = options.classes ? options.classes.map(String) : Array.from({ length: Math.max(max + 1, 2) }, (_, i) => String(i));
       if (max >= classes.length) throw new MoEError(`y contains class ${max} but only ${classes.length} classes were given`);
     }
     const featureNames = options.featureNames ? [...options.featureNames] : Array.from({ length: d }, (_, i) => `x${i}`);
@@ -248,6 +267,12 @@ export class Dataset {
       first = all.slice(0, k);
       second = all.slice(k);
     }
+    for (const [part, rows] of [['first', first], ['second', second]] as const) {
+      if (rows.length === 0) {
+        throw new MoEError(`split ${fraction} of ${this.numRows} rows leaves 0 rows in the ${part} part: ` +
+          `use a fraction between ${(1 / this.numRows).toPrecision(2)} and ${(1 - 1 / this.numRows).toPrecision(2)}`);
+      }
+    }
     return [this.take(first, warnings), this.take(second, warnings)];
   }
 
@@ -278,7 +303,7 @@ export function checkFeatures(x: unknown, d: number, name: string): Float32Array
       if (!Array.isArray(row) || row.length !== d) throw new MoEError(`${name}[${i}] has ${Array.isArray(row) ? row.length : 'no'} values, expected ${d}`);
       out.set(row as number[], i * d);
     });
-  } else if (x && typeof (x as ArrayLike<number>).length === 'number' && typeof x !== 'string') out = Float32Array.from(x as ArrayLike<number>);
+  } else if (x && typeof (x as ArrayLike<number>).length === 'number' && typeof x !== 'string') out = toFloat32(x as ArrayLike<number>, name);
   else throw new MoEError(`${name} must be a Float32Array (rows * ${d} values), got ${x === null ? 'null' : typeof x}`);
   if (out.length === 0) throw new MoEError(`${name} is empty: at least one row of ${d} features is needed`);
   if (out.length % d !== 0) throw new MoEError(`${name} has ${out.length} values, which is not a multiple of ${d} features per row`);
@@ -308,11 +333,20 @@ export function checkLabels(y: unknown, rows: number, task: Task, classes: numbe
     return out;
   }
   if (src.length === 0 || src.length % rows !== 0) throw new MoEError(`${name} has ${src.length} values for ${rows} rows`);
-  const out = src instanceof Float32Array ? src : Float32Array.from(src);
+  const out = src instanceof Float32Array ? src : toFloat32(src, name);
   for (let i = 0; i < out.length; i++) {
     if (!Number.isFinite(out[i])) throw new MoEError(`${name} has a non-finite value (${out[i]}) at row ${Math.floor(i / (out.length / rows))}`);
   }
   return out;
+}
+
+// A copy as float32; values that are not numbers (BigInt, symbols) are refused by name.
+function toFloat32(src: ArrayLike<number>, name: string): Float32Array {
+  try {
+    return Float32Array.from(src);
+  } catch {
+    throw new MoEError(`${name} must hold numbers (a Float32Array or an array of numbers), got ${src.constructor?.name ?? typeof src}`);
+  }
 }
 
 // reference: Tommy Ettinger's mulberry32 (public-domain 32-bit PRNG), for seeded splits.

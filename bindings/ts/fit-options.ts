@@ -25,8 +25,9 @@ export function toRawFitOptions(options: Record<string, unknown>, extraKeys: rea
   for (const cb of CALLBACKS) {
     if (options[cb] !== undefined && typeof options[cb] !== 'function') throw new MoEError(`${cb} must be a function`);
   }
-  const { signal } = options as { signal?: { aborted?: unknown } };
-  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) {
+  const { signal } = options as { signal?: { aborted?: unknown; addEventListener?: unknown } };
+  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' ||
+      typeof signal.addEventListener !== 'function')) {
     throw new MoEError('signal must be an AbortSignal');
   }
   const raw: RawFitOptions = {

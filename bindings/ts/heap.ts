@@ -13,11 +13,12 @@ export const mib = (bytes: number): number => Math.ceil(bytes / 2 ** 20);
  * Refuses a call whose copies into wasm memory (`bytes`) cannot fit next to what is already
  * allocated, before anything is scanned or copied: a failed allocation would abort the module.
  */
-export function checkHeapRoom(module: LoadedModule, bytes: number, what: string, hint: string): void {
-  const free = MAX_HEAP_BYTES - module.raw.heapUsage() - HEAP_RESERVE;
+export function checkHeapRoom(module: LoadedModule, bytes: number, what: string, hint: string, subject = 'the data'): void {
+  const used = module.raw.heapUsage();
+  const free = MAX_HEAP_BYTES - used - HEAP_RESERVE;
   if (bytes > free) {
-    throw new MoEError(`${what}: the data needs about ${mib(bytes)} MiB of wasm memory but only ${mib(Math.max(free, 0))} MiB ` +
-      `of the ${mib(MAX_HEAP_BYTES)} MiB heap are free: ${hint}`, 'OutOfRange');
+    throw new MoEError(`${what}: ${subject} needs about ${mib(bytes)} MiB of wasm memory but only ${mib(Math.max(free, 0))} MiB ` +
+      `of the ${mib(MAX_HEAP_BYTES)} MiB heap are free (${mib(used)} MiB are in use by models, datasets and training): ${hint}`, 'OutOfRange');
   }
 }
 

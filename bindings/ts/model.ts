@@ -86,6 +86,17 @@ function valueCount(x: unknown, d: number): number {
   return typeof n === 'number' && Number.isFinite(n) ? n : 0;
 }
 
+// A fit adds Adam's two moments and the best weights kept for early stopping (12 bytes per
+// parameter) for as long as it runs.
+const TRAINER_BYTES_PER_PARAM = 12;
+const DISPOSE_HINT = 'dispose() models you no longer need, or use fewer experts or narrower layers';
+
+// Frees the wasm memory of models that were garbage collected without dispose() (dispose() stays
+// the way to free it at a known time: collection may come late or never).
+const forgotten = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<RawModel>((handle) => { try { handle.delete(); } catch { /* its module was discarded */ } })
+  : null;
+
 let adopting: { module: LoadedModule; handle: RawModel; schema: Schema | null } | null = null;
 
 // Wall time one fitRun chunk should take: long enough to amortise the yield, short enough to stay responsive.
@@ -112,10 +123,14 @@ export class MoE<T extends Task = Task> {
       this.#module = module; this.#raw = handle; this.#schema = schema;
       this.#config = handle.config() as unknown as RawConfig;
       this.#trained = true;
+      forgotten?.register(this, handle, this);
       return;
     }
     const config = toRawConfig(options);
     this.#module = current();
+    // What configure() will allocate (the core's own count), refused here if the heap cannot hold it.
+    const need = this.#module.raw.modelMemory(config);
+    checkHeapRoom(this.#module, need.bytes, 'MoE', DISPOSE_HINT, `a model of ${need.parameters} parameters`);
     const handle = guard(this.#module, new this.#module.raw.Model());
     const status = handle.configure(config);
     if (status.code !== 0) {
@@ -123,6 +138,7 @@ export class MoE<T extends Task = Task> {
       check(status, 'MoE');
     }
     this.#raw = handle;
+    forgotten?.register(this, handle, this);
     // Read back what C++ holds (float32 hyper-parameters), so options match a saved-and-loaded model's.
     this.#config = handle.config() as unknown as RawConfig;
   }
@@ -171,6 +187,7 @@ export class MoE<T extends Task = Task> {
     if (data instanceof Dataset) checkHeapRoom(this.#module, copies * data.numRows * this.#rowBytes(), what, hint);
     else if (data && typeof data === 'object' && 'x' in data) checkHeapRoom(this.#module, copies * valueCount(data.x, d) / d * this.#rowBytes(), what, hint);
     if (data instanceof Dataset) {
+      if (data.numRows === 0) throw new MoEError(`${what} is empty: the dataset has no rows`);
       if (data.numFeatures !== d) throw new MoEError(`${what}: the dataset has ${data.numFeatures} features but the model expects inputDim = ${d}`);
       if (data.task !== this.#config.task) throw new MoEError(`${what}: the dataset is for ${data.task} but the model does ${this.#config.task}`);
       if (!data.labels) {
@@ -224,6 +241,10 @@ export class MoE<T extends Task = Task> {
     if (signal?.aborted) throw new AbortError('fit was aborted before it started');
     // validationSplit (the last fraction of the rows, before shuffling, as Keras and TF.js take it)
     // and the ranges of every option are applied by the core.
+    // The trainer's optimizer state and its own copy of the rows, next to the call's copy.
+    const params = Number(handle.summary().parameters);
+    checkHeapRoom(this.#module, TRAINER_BYTES_PER_PARAM * params + 2 * (rows + vrows) * this.#rowBytes(), 'fit', DISPOSE_HINT,
+      `training a model of ${params} parameters on ${rows} rows`);
     check(handle.beginFit(x, y, rows, vx, vy, vrows, raw), 'fit');
     this.#fitting = true;
     const history: History = { epoch: [], loss: [] };
@@ -372,6 +393,7 @@ export class MoE<T extends Task = Task> {
   }
 
   #free(): void {
+    forgotten?.unregister(this);
     this.#raw?.delete();
     this.#raw = null;
   }

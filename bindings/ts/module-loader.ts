@@ -70,6 +70,8 @@ export interface RawModule {
   version(): string;
   simd(): boolean;
   heapUsage(): number;                      // bytes malloc'ed and not freed (mallinfo uordblks)
+  limits(): { maxClasses: number };         // the core's limits JS checks before allocating
+  modelMemory(config: object): { parameters: number; bytes: number }; // what configure() would allocate
   HEAP8: Int8Array;
 }
 
@@ -194,6 +196,9 @@ export function guard<T extends object>(module: LoadedModule, target: T): T {
           return (v as (...a: unknown[]) => unknown).apply(obj, args);
         } catch (e) {
           if (e instanceof MoEError) throw e;
+          // Embind refusing an argument's type (BindingError, TypeError) is the caller's mistake:
+          // the module is intact. Only a trap (out of memory, abort) discards it.
+          if (!isTrap(e)) throw new MoEError(`invalid argument: ${e instanceof Error ? e.message : String(e)}`);
           if (loading.get(module.build) && active === module) active = null;
           loading.delete(module.build);
           throw new MoEError(`the wasm module failed and was discarded (${e instanceof Error ? e.message : String(e)}); ` +
@@ -202,6 +207,11 @@ export function guard<T extends object>(module: LoadedModule, target: T): T {
       };
     },
   });
+}
+
+// A wasm trap or abort() (RuntimeError); anything else thrown through a call is marshalling.
+function isTrap(e: unknown): boolean {
+  return typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError;
 }
 
 /** Where the .wasm files are: a folder (ending in '/'), one file, or a function of the file name. */

@@ -45,6 +45,7 @@ const MOE_KEYS = ['inputDim', 'outputDim', 'task', 'experts', 'expertHidden', 'g
 const GATING_KEYS = ['type', 'k', 'noise'] as const;
 const OPTIMIZER_KEYS = ['type', 'learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'momentum', 'clipNorm'] as const;
 
+/** A value as text for messages; never throws (BigInt, symbols, cycles). */
 export function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;

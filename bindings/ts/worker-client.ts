@@ -16,6 +16,8 @@ export { MoEError, AbortError } from './errors.js';
 interface Channel {
   post(msg: Request, transfer?: Transferable[]): void;
   terminate(): void;
+  /** Node: whether the worker keeps the process alive (only while a call is pending). */
+  hold?(busy: boolean): void;
 }
 
 interface Pending {
@@ -78,12 +80,15 @@ export class Trainer<T extends Task = Task> {
   }
 
   /** Starts a worker holding a model loaded from save() bytes. */
-  static async load(bytes: Uint8Array, init: TrainerInit = {}): Promise<Trainer> {
+  static async load(bytes: Uint8Array | ArrayBuffer, init: TrainerInit = {}): Promise<Trainer> {
+    if (!(bytes instanceof Uint8Array) && !((bytes as unknown) instanceof ArrayBuffer)) {
+      throw new MoEError(`Trainer.load: expected a Uint8Array or ArrayBuffer, got ${bytes === null ? 'null' : typeof bytes}`);
+    }
     const wasm = wireWasmUrl(init);
     const t = new Trainer();
     t.#start(init);
     try {
-      const r = await t.#call({ type: 'load', simd: init.simd, ...wasm, bytes: bytes.slice() }) as { options: Required<MoEOptions>; schema: Schema | null };
+      const r = await t.#call({ type: 'load', simd: init.simd, ...wasm, bytes: new Uint8Array(bytes.slice(0)) }) as { options: Required<MoEOptions>; schema: Schema | null };
       t.#options = r.options;
       t.#schema = r.schema;
     } catch (e) {
@@ -106,7 +111,12 @@ export class Trainer<T extends Task = Task> {
       w.on('message', onMessage);
       w.on('error', (e: Error) => this.#fail(`the trainer worker crashed: ${e.message}`));
       w.on('exit', (code: number) => this.#fail(`the trainer worker exited (code ${code})`));
-      this.#channel = { post: (m, t) => w.postMessage(m, t), terminate: () => { void w.terminate(); } };
+      // An idle worker must not keep Node running (a trainer the program forgot to dispose).
+      w.unref();
+      this.#channel = {
+        post: (m, t) => w.postMessage(m, t), terminate: () => { void w.terminate(); },
+        hold: (busy) => { if (busy) w.ref(); else w.unref(); },
+      };
     } else {
       // The literal `new Worker(new URL('./worker-host.js', import.meta.url), ...)` is the pattern
       // Vite and webpack recognise and bundle; workerUrl serves bundlers that do not (Rollup, esbuild).
@@ -132,7 +142,16 @@ export class Trainer<T extends Task = Task> {
       const channel = this.#alive();
       p = new Promise((resolve, reject) => {
         this.#pending.set(id, { resolve, reject, ...hooks });
-        channel.post({ ...req, id } as Request, transfer);
+        try {
+          channel.post({ ...req, id } as Request, transfer);
+        } catch (e) {
+          // Not structured-clonable (a function, a symbol...): nothing was sent.
+          this.#pending.delete(id);
+          reject(new MoEError(`${req.type}: an argument cannot be sent to the worker (${e instanceof Error ? e.message : String(e)}); ` +
+            'pass plain data: numbers, strings, booleans, arrays, typed arrays'));
+          return;
+        }
+        if (this.#pending.size === 1) channel.hold?.(true);
       });
     } catch (e) {
       p = Promise.reject(e);
@@ -146,6 +165,7 @@ export class Trainer<T extends Task = Task> {
     if (msg.type === 'epoch') { p.onEpoch?.(msg.epoch, msg.logs); return; }
     if (msg.type === 'batch') { p.onBatch?.(msg.batch, msg.logs); return; }
     this.#pending.delete(msg.id);
+    if (this.#pending.size === 0) this.#channel?.hold?.(false);
     if (msg.type === 'result') p.resolve(msg.value);
     else if (msg.name === 'AbortError') p.reject(new AbortError(msg.message));
     else p.reject(new MoEError(msg.message, msg.code ?? 'Internal'));
@@ -165,6 +185,8 @@ export class Trainer<T extends Task = Task> {
     toRawFitOptions(fitOptions as Record<string, unknown>);
     const options = normalizeFitOptions(fitOptions) as Omit<FitOptions, 'validationData'> & { validationData?: Data };
     const { onEpochEnd, onBatchEnd, onTrainBegin, onTrainEnd, signal, validationData, ...rest } = options;
+    const foreign = notPlainData(rest, '');
+    if (foreign) throw new MoEError(`fit: option ${foreign} cannot be sent to the worker: fit options are plain data (callbacks are onTrainBegin, onTrainEnd, onEpochEnd, onBatchEnd)`);
     if (signal?.aborted) throw new AbortError('fit was aborted before it started');
     const wire: WireFitOptions = { ...rest, wantBatchEnd: typeof onBatchEnd === 'function' };
     if (validationData !== undefined) wire.validationData = this.#wire(validationData);
@@ -252,6 +274,17 @@ export class Trainer<T extends Task = Task> {
   }
 
   async [Symbol.asyncDispose](): Promise<void> { await this.dispose(); }
+}
+
+// The path of the first value in plain option data that cannot cross to a worker (function, symbol), or ''.
+function notPlainData(v: unknown, path: string, depth = 0): string {
+  if (typeof v === 'function' || typeof v === 'symbol') return `${path || 'value'} (a ${typeof v})`;
+  if (!v || typeof v !== 'object' || ArrayBuffer.isView(v) || depth > 8) return '';
+  for (const [k, item] of Object.entries(v)) {
+    const found = notPlainData(item, path ? `${path}.${k}` : k, depth + 1);
+    if (found) return found;
+  }
+  return '';
 }
 
 /** Starts a worker-backed trainer: `const t = await createTrainer({ inputDim, outputDim, ... })`. */

@@ -408,6 +408,23 @@ std::string version() { return MOE_PACKAGE_VERSION; }
 bool simd() { return MOE_SIMD != 0; }
 // Bytes currently malloc'ed and not freed (dlmalloc's in-use total), for leak tests.
 double heap_usage() { return static_cast<double>(mallinfo().uordblks); }
+// { parameters, bytes } a model of this config would take (bytes 0: the config is invalid), so JS
+// can refuse it before the allocation that would abort the module.
+val model_memory(const val& config) {
+  std::size_t params = 0;
+  const double bytes = moe::MoeModel::memory_bytes(config_from(config), &params);
+  val out = val::object();
+  out.set("bytes", bytes);
+  out.set("parameters", static_cast<double>(params));
+  return out;
+}
+
+// The core's limits that JS checks before it allocates anything for them (defined once, in C++).
+val limits() {
+  val out = val::object();
+  out.set("maxClasses", static_cast<double>(moe::io::kMaxClasses));
+  return out;
+}
 
 }  // namespace
 
@@ -437,4 +454,6 @@ EMSCRIPTEN_BINDINGS(moe_wasm) {
   emscripten::function("version", &version);
   emscripten::function("simd", &simd);
   emscripten::function("heapUsage", &heap_usage);
+  emscripten::function("limits", &limits);
+  emscripten::function("modelMemory", &model_memory);
 }

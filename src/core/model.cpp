@@ -102,6 +102,27 @@ struct Model::Impl {
   void run(const float* x, int B, const int32_t* y, const float* t, Rng* rng, bool backward, LossStats* stats);
 };
 
+// Working floats per row of capacity: activations and their gradients of every layer, gate slots,
+// the mixture and scratch (what create() allocates besides params and grads, per row).
+static double activation_floats_per_row(const ModelConfig& c, const ParamLayout& layout) {
+  const MlpLayout& ex = layout.experts[0];
+  int max_width = std::max(ex.max_width(), layout.gate.max_width());
+  if (layout.has_noise) max_width = std::max(max_width, std::max(layout.noise.in, layout.noise.out));
+  const double K = c.gating.type == GatingType::TopK ? c.gating.k : c.experts;
+  double per_row = 0;
+  for (const DenseSlot& d : ex.layers) per_row += 2.0 * d.out * K;
+  for (const DenseSlot& d : layout.gate.layers) per_row += 2.0 * d.out;
+  return per_row + K * (c.input_dim + 3.0 * c.output_dim) + 12.0 * c.experts + 8.0 * K + 2.0 * max_width;
+}
+
+double Model::memory_bytes(const ModelConfig& config, int capacity, std::size_t* params) {
+  if (params) *params = 0;
+  if (!validate(config).is_ok() || capacity < 1) return 0;
+  const ParamLayout layout = build_layout(config);
+  if (params) *params = layout.total;
+  return 8.0 * static_cast<double>(layout.total) + 4.0 * activation_floats_per_row(config, layout) * capacity;
+}
+
 Model::Model() : impl_(new Impl) {}
 Model::~Model() = default;
 
@@ -127,10 +148,7 @@ Status Model::create(const ModelConfig& config, int capacity, std::unique_ptr<Mo
   if (s.layout.has_noise) max_width = std::max(max_width, std::max(s.layout.noise.in, s.layout.noise.out));
 
   // Refuse sizes that cannot be allocated instead of aborting in the allocator.
-  double per_row = 0;
-  for (const DenseSlot& d : ex.layers) per_row += 2.0 * d.out * s.K;
-  for (const DenseSlot& d : s.layout.gate.layers) per_row += 2.0 * d.out;
-  per_row += (double)s.K * (s.D + 3.0 * s.C) + 12.0 * s.E + 8.0 * s.K + 2.0 * max_width;
+  const double per_row = activation_floats_per_row(config, s.layout);
   if (per_row * capacity > kMaxBufferFloats)
     return Status::out_of_range("Model::create: activations for capacity " + std::to_string(capacity) +
                                 " rows would need " + std::to_string((long long)(per_row * capacity * 4 / 1048576)) +

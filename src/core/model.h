@@ -45,6 +45,9 @@ class Model {
   // Validates config, allocates everything (max batch rows = capacity), initialises weights
   // Glorot-uniform with config.seed, biases zero.
   static Status create(const ModelConfig& config, int capacity, std::unique_ptr<Model>* out);
+  // Bytes create() allocates for this config (params, grads, working buffers) and, in *params, P;
+  // both 0 if the config is invalid.
+  static double memory_bytes(const ModelConfig& config, int capacity, std::size_t* params = nullptr);
   ~Model();
 
   const ModelConfig& config() const;

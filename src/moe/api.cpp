@@ -23,6 +23,10 @@ Status MoeModel::create(const ModelConfig& config, std::unique_ptr<MoeModel>* ou
   return Status::ok();
 }
 
+double MoeModel::memory_bytes(const ModelConfig& config, std::size_t* params) {
+  return Model::memory_bytes(config, kDefaultCapacity, params);
+}
+
 Status MoeModel::load(const uint8_t* bytes, std::size_t len, std::unique_ptr<MoeModel>* out,
                       std::string* schema_json) {
   if (out == nullptr) return Status::invalid("MoeModel::load: null output");

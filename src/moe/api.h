@@ -47,6 +47,9 @@ class MoeModel {
  public:
   // Validates the config and builds a model with Glorot-uniform weights from config.seed.
   static Status create(const ModelConfig& config, std::unique_ptr<MoeModel>* out);
+  // Bytes create() will allocate and the parameter count (both 0 for an invalid config), so callers
+  // can check free memory first.
+  static double memory_bytes(const ModelConfig& config, std::size_t* params = nullptr);
 
   // Reads a model file written by save(). Corrupt, truncated or foreign bytes give a Status naming
   // the problem (never a crash). schema_json (may be null) receives the string passed to save().
