@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { stat, readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CSP_HEADER } from '../web/csp.mjs';
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -24,16 +25,25 @@ const MIME = {
   '.moe': 'application/octet-stream',
 };
 
+// Sent with every response, so the policy also covers the workers and sw.js (a <meta> tag reaches
+// neither) and forbids framing the page (which <meta> cannot express).
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': CSP_HEADER,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
 /**
  * Serves files under `root` at `prefix` (default '/'). Resolves to { server, url, close() }.
- * port 0 picks a free port.
+ * port 0 picks a free port. `securityHeaders: false` imitates a bare static host (tests only).
  */
-export async function startServer({ root = 'dist/site', port = 8080, host = '127.0.0.1', prefix = '/' } = {}) {
+export async function startServer({ root = 'dist/site', port = 8080, host = '127.0.0.1', prefix = '/', securityHeaders = true } = {}) {
   const rootDir = resolve(root);
   if (!prefix.startsWith('/')) prefix = '/' + prefix;
   if (!prefix.endsWith('/')) prefix += '/';
 
   const server = createServer(async (req, res) => {
+    if (securityHeaders) for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -66,7 +76,6 @@ export async function startServer({ root = 'dist/site', port = 8080, host = '127
         'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
         'Content-Length': body.length,
         'Cache-Control': 'no-cache',
-        'X-Content-Type-Options': 'nosniff',
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (err) {

@@ -1,7 +1,10 @@
 // Service worker for the demo site: precaches every file of the build (list and version filled in
 // by the build, see vite.config.ts) so the page reloads and trains offline after the first visit.
-// Navigations go network-first (fresh page when online), everything else cache-first.
+// Navigations go network-first (fresh page when online), everything else cache-first. Every response
+// it serves carries the site's Content-Security-Policy (web/csp.mjs), so static hosts that cannot send
+// headers still give the page and its workers the policy from the second visit on.
 const VERSION = '__VERSION__';
+const CSP = __CSP__;
 const PRECACHE = __PRECACHE__;
 const CACHE = `moe-site-${VERSION}`;
 
@@ -27,23 +30,35 @@ async function fromNetwork(request, cache) {
   return response;
 }
 
+// The same response with the policy headers added (a copy: responses are immutable).
+function withPolicy(response) {
+  if (response.type !== 'basic' && response.type !== 'default') return response;
+  const headers = new Headers(response.headers);
+  headers.set('Content-Security-Policy', CSP);
+  headers.set('X-Content-Type-Options', 'nosniff');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || !url.href.startsWith(self.registration.scope)) return;
   event.respondWith(
-    caches.open(CACHE).then(async (cache) => {
-      if (request.mode === 'navigate') {
-        try {
-          return await fromNetwork(request, cache);
-        } catch (err) {
-          const page = (await cache.match(request, { ignoreSearch: true })) ?? (await cache.match(new URL('./', self.registration.scope).href));
-          if (page) return page;
-          throw err;
-        }
-      }
-      return (await cache.match(request)) ?? fromNetwork(request, cache);
-    }),
+    caches.open(CACHE).then(async (cache) => withPolicy(await respond(request, cache))),
   );
 });
+
+// Navigations network-first (the cached page when offline), everything else cache-first.
+async function respond(request, cache) {
+  if (request.mode === 'navigate') {
+    try {
+      return await fromNetwork(request, cache);
+    } catch (err) {
+      const page = (await cache.match(request, { ignoreSearch: true })) ?? (await cache.match(new URL('./', self.registration.scope).href));
+      if (page) return page;
+      throw err;
+    }
+  }
+  return (await cache.match(request)) ?? fromNetwork(request, cache);
+}

@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { CSP_HEADER, CSP_META } from './csp.mjs';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(webDir, '..');
@@ -34,19 +35,22 @@ function serviceWorker(): Plugin {
       const template = readFileSync(join(webDir, 'sw.js'), 'utf8');
       const out = template
         .replace('__VERSION__', hash.digest('hex').slice(0, 16))
-        .replace('__PRECACHE__', JSON.stringify(precache, null, 2));
+        .replace('__PRECACHE__', JSON.stringify(precache, null, 2))
+        .replace('__CSP__', JSON.stringify(CSP_HEADER));
       writeFileSync(join(outDir, 'sw.js'), out);
     },
   };
 }
 
-/** `vite dev` only: its HMR socket and injected <style> tags need a looser CSP than the build. */
-function devCsp(): Plugin {
+/** The policy of web/csp.mjs into index.html's <meta>; `vite dev` loosens it for its HMR socket and <style> tags. */
+function csp(): Plugin {
   return {
-    name: 'moe-site-dev-csp',
-    apply: 'serve',
-    transformIndexHtml: (html) =>
-      html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws: wss:"),
+    name: 'moe-site-csp',
+    transformIndexHtml: (html, ctx) => {
+      let policy = CSP_META;
+      if (ctx.server) policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+      return html.replace('__CSP__', policy);
+    },
   };
 }
 
@@ -61,5 +65,5 @@ export default defineConfig({
     assetsInlineLimit: 0,
     sourcemap: false,
   },
-  plugins: [serviceWorker(), devCsp()],
+  plugins: [serviceWorker(), csp()],
 });

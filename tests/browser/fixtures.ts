@@ -19,8 +19,8 @@ export interface Server {
 
 export type { Guard };
 
-export async function serve(prefix = '/'): Promise<Server> {
-  return startServer({ root: SITE_DIR, port: 0, host: '127.0.0.1', prefix });
+export async function serve(prefix = '/', options: { securityHeaders?: boolean } = {}): Promise<Server> {
+  return startServer({ root: SITE_DIR, port: 0, host: '127.0.0.1', prefix, ...options });
 }
 
 /** Records what must never happen on the page; checked after each test. */
