@@ -60,8 +60,9 @@ test('the CSP is strict (no eval, no inline script, nothing but this origin) and
   const result = await page.evaluate(tryInlineCode);
   expect(result.inline).toBeUndefined();
   expect(result.handler).toBeUndefined();
-  // Those two refusals are the only CSP reports (and console errors), and they are expected here.
-  await expect.poll(() => guard.cspViolations.length).toBe(2);
+  // Those two refusals are the only CSP reports (and console errors), and they are expected here;
+  // each comes once per policy (the HTTP header and the <meta> tag carry the same one).
+  await expect.poll(() => new Set(guard.cspViolations).size).toBe(2);
   expect(guard.cspViolations.every((v) => v.startsWith('script-src'))).toBe(true);
   guard.cspViolations.length = 0;
   expect(guard.consoleErrors.length).toBeGreaterThan(0);
@@ -86,4 +87,22 @@ test('a training worker that throws mid-training: a clear error, no hang; after 
   await waitReady(page);
   await setEpochs(page, 2);
   await trainToDone(page);
+});
+
+test('class labels that are spreadsheet formulas are neutralised in the predictions download', async ({ page, site }) => {
+  const labels = ['=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0"];
+  const lines = ['a,b,label'];
+  for (let i = 0; i < 40; i++) lines.push(`${i % 2 ? -i : i},${(i * 3) % 7},${q(labels[i % 2])}`);
+  await page.goto(site);
+  await waitReady(page);
+  await byId(page, 'csv-input').setInputFiles({ name: 'formulas.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await waitReady(page);
+  await setEpochs(page, 2);
+  await trainToDone(page);
+  const [dl] = await Promise.all([page.waitForEvent('download'), byId(page, 'download-predictions').click()]);
+  const csv = (await import('node:fs')).readFileSync((await dl.path())!, 'utf8');
+  const rows = csv.trim().split('\n').slice(1);
+  expect(rows.length).toBe(40);
+  // Column 2 (predicted): a quote before = and +; the probabilities stay plain numbers.
+  for (const row of rows) expect(row).toMatch(/^\d+,(?:"'=HYPERLINK\(""http:\/\/evil"",""x""\)"|'\+cmd\|' \/C calc'!A0),[0-9.e-]+,[0-9.e-]+$/);
 });
