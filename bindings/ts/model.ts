@@ -129,7 +129,7 @@ export class MoE<T extends Task = Task> {
     const config = toRawConfig(options);
     this.#module = current();
     // What configure() will allocate (the core's own count), refused here if the heap cannot hold it.
-    const need = this.#module.raw.modelMemory(config);
+    const need = guard(this.#module, this.#module.raw).modelMemory(config);
     checkHeapRoom(this.#module, need.bytes, 'MoE', DISPOSE_HINT, `a model of ${need.parameters} parameters`);
     const handle = guard(this.#module, new this.#module.raw.Model());
     const status = handle.configure(config);
