@@ -326,7 +326,7 @@ export function checkLabels(y: unknown, rows: number, task: Task, classes: numbe
       const v = src[i];
       if (!Number.isInteger(v) || v < 0 || (classes !== undefined && v >= classes)) {
         const range = classes !== undefined ? ` in [0, ${classes - 1}]` : ' >= 0';
-        throw new MoEError(`${name}[${i}] = ${typeof v === 'number' ? v : JSON.stringify(v)} is not a class index${range}`);
+        throw new MoEError(`${name}[${i}] = ${typeof v === 'number' ? v : show(v)} is not a class index${range}`);
       }
       out[i] = v;
     }
