@@ -92,7 +92,8 @@ test('a training worker that throws mid-training: a clear error, no hang; after 
 test('class labels that are spreadsheet formulas are neutralised in the predictions download', async ({ page, site }) => {
   const labels = ['=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0"];
   const lines = ['a,b,label'];
-  for (let i = 0; i < 40; i++) lines.push(`${i % 2 ? -i : i},${(i * 3) % 7},${q(labels[i % 2])}`);
+  const quoted = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  for (let i = 0; i < 40; i++) lines.push(`${i % 2 ? -i : i},${(i * 3) % 7},${quoted(labels[i % 2])}`);
   await page.goto(site);
   await waitReady(page);
   await byId(page, 'csv-input').setInputFiles({ name: 'formulas.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
