@@ -14,6 +14,8 @@ export interface NodeWorkerLike {
   postMessage(msg: unknown, transfer?: readonly unknown[]): void;
   on(event: string, cb: (arg: never) => void): void;
   terminate(): Promise<number>;
+  ref(): void;    // keeps the process alive while a call is pending
+  unref(): void;  // an idle worker does not
 }
 export interface NodePortLike {
   postMessage(msg: unknown, transfer?: readonly unknown[]): void;
