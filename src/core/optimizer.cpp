@@ -2,7 +2,6 @@
 // plus global-norm clipping. State is one (n,) array per moment, in the parameter buffer's layout.
 #include "core/optimizer.h"
 
-#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -40,12 +39,6 @@ Status Optimizer::init(const OptimizerConfig& c, std::size_t n) {
   t_ = 0;
   last_norm_ = 0;
   return Status::ok();
-}
-
-void Optimizer::reset() {
-  std::fill(m_.begin(), m_.end(), 0.0f);
-  std::fill(v_.begin(), v_.end(), 0.0f);
-  t_ = 0;
 }
 
 Status Optimizer::step(float* params, float* grads) {

@@ -20,11 +20,7 @@ class Optimizer {
   // If any gradient is NaN/Inf, returns Status::numerical and leaves params and state untouched.
   Status step(float* params, float* grads);
 
-  // Zeroes m/v (or the velocity) and the step counter.
-  void reset();
-
   long steps() const { return t_; }
-  const OptimizerConfig& config() const { return config_; }
   // Global L2 norm of the last gradient seen by step() (before clipping).
   double last_grad_norm() const { return last_norm_; }
 

@@ -113,7 +113,6 @@ struct Trainer::Impl {
   std::vector<float> best_params;  // (P,)
   std::vector<float> last_good;    // (P,) weights before the current update
   bool has_last_good = false;      // an update ran in this fit, so last_good holds weights that gave a finite loss
-  std::vector<EpochLogs> history;
 
   void gather(long start, int rows) {
     const int D = cfg.input_dim, C = cfg.output_dim;
@@ -220,7 +219,6 @@ Status Trainer::Impl::end_epoch(ChunkResult* out) {
     logs.has_validation = true;
     MOE_RETURN_IF_ERROR(Trainer::evaluate(model, val.view(), &logs.validation));
   }
-  history.push_back(logs);
   out->epoch_ended = true;
   out->epoch = logs;
 
@@ -342,10 +340,5 @@ Status Trainer::finish() {
 bool Trainer::finished() const { return impl_->finished; }
 bool Trainer::restored_best() const { return impl_->restored_best; }
 int Trainer::batch_in_epoch() const { return impl_->batch; }
-int Trainer::epoch() const { return impl_->epoch; }
-long Trainer::train_rows() const { return impl_->train.rows; }
-long Trainer::validation_rows() const { return impl_->val.rows; }
-int Trainer::batches_per_epoch() const { return impl_->batches; }
-const std::vector<EpochLogs>& Trainer::history() const { return impl_->history; }
 
 }  // namespace moe

@@ -74,11 +74,6 @@ class Trainer {
   bool finished() const;
   bool restored_best() const;      // finish() put the best epoch's weights back
   int batch_in_epoch() const;      // index of the next batch within the current epoch
-  int epoch() const;               // current 0-based epoch (== epochs when done)
-  long train_rows() const;
-  long validation_rows() const;
-  int batches_per_epoch() const;
-  const std::vector<EpochLogs>& history() const;
 
   // Evaluates the model on data in chunks of its capacity (no noise, no update).
   static Status evaluate(Model* model, const DataView& data, Metrics* out);

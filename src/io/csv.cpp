@@ -190,7 +190,6 @@ Status CsvTokenizer::end_field() {
 
 Status CsvTokenizer::end_row(RowSink* sink) {
   RowView row{buf_.data(), ends_.data(), ends_.size(), row_line_};
-  ++rows_;
   Status s = sink->on_row(row);
   buf_.clear();
   ends_.clear();

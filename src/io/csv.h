@@ -73,8 +73,6 @@ class CsvTokenizer {
   Status feed(const char* p, size_t n, RowSink* sink);
   // Ends the input: emits the last row, or reports an unterminated quote naming the line it opened.
   Status finish(RowSink* sink);
-  int64_t rows_emitted() const { return rows_; }
-  int64_t line() const { return line_; }
 
  private:
   enum class State { FieldStart, Unquoted, Quoted, QuoteInQuoted };
@@ -91,7 +89,6 @@ class CsvTokenizer {
   bool row_started_ = false;
   bool unquoted_blank_ = false;   // the current unquoted field holds only spaces so far
   bool skip_lf_ = false;          // previous byte was a CR that ended a row or a line
-  int64_t rows_ = 0;
 };
 
 }  // namespace moe::io
