@@ -64,6 +64,7 @@ struct Model::Impl {
   int K = 0;          // slots per row: k for top-k, E for softmax gating
   bool topk = false;
   int last_rows = 0;  // rows of the last forward pass (for last_routing)
+  bool noised = false;  // the last gate_forward drew noise (top-k with a noise layer and an rng)
 
   std::vector<float> params, grads;     // (P,)
   // gate
@@ -96,10 +97,23 @@ struct Model::Impl {
   const float* expert_input(const float* x, int e) const { return topk ? xg.data() + (std::size_t)start[e] * D : x; }
 
   Status check_batch(const Batch& b, bool need_targets) const;
+  Slots slots(int B) const { return Slots{B, K, pos.data(), w.data(), logw.data()}; }
   // Gate forward on x (B rows): slots idx/kept/w/logw, noise when rng != nullptr (top-k + noise).
   void gate_forward(const float* x, int B, Rng* rng);
-  // Full forward; with backward=true leaves the gradient of the total loss in grads.
-  void run(const float* x, int B, const int32_t* y, const float* t, Rng* rng, bool backward, LossStats* stats);
+  // Its twin: dkept (B, K) and dclean (B, E, holding the aux-loss gradients) back through the
+  // slot scatter, the noise layer (when gate_forward drew noise) and the gate MLP into grads.
+  void gate_backward(const float* x, int B);
+  // Pools each expert's rows into one block [start[e], start[e] + count[e]) of pos (and xg for top-k).
+  void route(const float* x, int B);
+  // Experts on their pooled rows, then the mixture into mix (B, C); sums of the data loss when
+  // y (classification) or t (regression) is given.
+  MixtureSums experts_forward(const float* x, int B, const int32_t* y, const float* t);
+  // Load-balance and z-loss on the clean logits; with_grad: their gradients start dclean (B, E).
+  double aux_losses(int B, bool with_grad);
+  // Gradient of the total loss into grads (zeroed by the caller): mixture, experts, gate.
+  void backward(const float* x, int B, const int32_t* y, const float* t);
+  // Full forward; with_grad leaves the gradient of the total loss in grads.
+  void run(const float* x, int B, const int32_t* y, const float* t, Rng* rng, bool with_grad, LossStats* stats);
 };
 
 // Working floats per row of capacity: activations and their gradients of every layer, gate slots,
@@ -242,6 +256,7 @@ void Model::Impl::gate_forward(const float* x, int B, Rng* rng) {
   const float* p = params.data();
   mlp_forward(layout.gate, p, x, B, act, &gate_cache, 0);
   const float* clean = gate_cache.out(layout.gate, 0);  // (B, E)
+  noised = false;
   if (!topk) {
     softmax_slots(clean, B, E, idx.data(), kept.data());
   } else if (layout.has_noise && rng != nullptr) {
@@ -250,6 +265,7 @@ void Model::Impl::gate_forward(const float* x, int B, Rng* rng) {
     for (std::size_t i = 0; i < (std::size_t)B * E; i++) eps[i] = rng->normal();
     noise_forward(noisy.data(), clean, noise_raw.data(), eps.data(), B, E);
     topk_slots(noisy.data(), B, E, K, idx.data(), kept.data());
+    noised = true;
   } else {
     topk_slots(clean, B, E, K, idx.data(), kept.data());
   }
@@ -257,14 +273,28 @@ void Model::Impl::gate_forward(const float* x, int B, Rng* rng) {
   last_rows = B;
 }
 
-void Model::Impl::run(const float* x, int B, const int32_t* y, const float* t, Rng* rng, bool backward,
-                      LossStats* stats) {
-  const bool noise_on = topk && layout.has_noise && rng != nullptr;
-  gate_forward(x, B, noise_on ? rng : nullptr);
+void Model::Impl::gate_backward(const float* x, int B) {
   const float* p = params.data();
-  const float* clean = gate_cache.out(layout.gate, 0);  // (B, E)
+  float* g = grads.data();
+  // Kept-logit gradients back to all E (zeros for experts not kept), through the noise.
+  std::fill(dnoisy.begin(), dnoisy.begin() + (std::size_t)B * E, 0.0f);
+  slots_scatter_add(dnoisy.data(), dkept.data(), idx.data(), B, E, K);
+  const float* extra = nullptr;
+  if (noised) {
+    noise_backward(dclean.data(), draw.data(), dnoisy.data(), noise_raw.data(), eps.data(), B, E);
+    const DenseSlot& n = layout.noise;
+    float* dn_in = noise_layer_input_is_x() ? nullptr : dnoise_in.data();
+    dense_backward(dn_in, g + n.w, g + n.b, draw.data(), nullptr, noise_input(x), p + n.w, B, n.in, E,
+                   kernels::Act::Identity);
+    extra = dn_in;
+  } else {
+    for (std::size_t i = 0; i < (std::size_t)B * E; i++) dclean[i] += dnoisy[i];
+  }
+  mlp_backward(layout.gate, p, g, x, B, act, gate_cache, 0, dclean.data(), extra, scratch0.data(), scratch1.data(),
+               nullptr);
+}
 
-  // Route: each expert's rows become one contiguous pooled block [start[e], start[e] + count[e]).
+void Model::Impl::route(const float* x, int B) {
   if (topk) {
     std::fill(count.begin(), count.end(), 0);
     for (int i = 0; i < B * K; i++) count[idx[i]]++;
@@ -281,38 +311,58 @@ void Model::Impl::run(const float* x, int B, const int32_t* y, const float* t, R
     for (int i = 0; i < B; i++)
       for (int k = 0; k < K; k++) pos[(std::size_t)i * K + k] = k * B + i;
   }
+}
 
-  const MlpLayout& ex0 = layout.experts[0];
+MixtureSums Model::Impl::experts_forward(const float* x, int B, const int32_t* y, const float* t) {
+  const float* p = params.data();
   for (int e = 0; e < E; e++)
     if (count[e] > 0) mlp_forward(layout.experts[e], p, expert_input(x, e), count[e], act, &expert_cache, start[e]);
-  const int pooled = B * K;
-  const float* expert_out = expert_cache.out(ex0, 0);  // (pooled, C)
-
-  Slots slots;
-  slots.B = B;
-  slots.K = K;
-  slots.pos = pos.data();
-  slots.w = w.data();
-  slots.logw = logw.data();
-  MixtureSums sums;
+  const float* expert_out = expert_cache.out(layout.experts[0], 0);  // (B * K, C)
   if (cfg.task == Task::Classification) {
-    kernels::f32_log_softmax(pooled, C, expert_out, lp.data());
-    sums = mixture_class_forward(slots, lp.data(), y, C, mix.data());
-  } else {
-    sums = mixture_reg_forward(slots, expert_out, t, C, mix.data());
+    kernels::f32_log_softmax(B * K, C, expert_out, lp.data());
+    return mixture_class_forward(slots(B), lp.data(), y, C, mix.data());
   }
-  if (y == nullptr && t == nullptr) return;  // inference only
+  return mixture_reg_forward(slots(B), expert_out, t, C, mix.data());
+}
 
-  // Aux losses on the clean logits; their gradients go straight into dclean.
-  float* dcl = backward ? dclean.data() : nullptr;
-  if (backward) std::fill(dclean.begin(), dclean.begin() + (std::size_t)B * E, 0.0f);
+double Model::Impl::aux_losses(int B, bool with_grad) {
+  const float* clean = gate_cache.out(layout.gate, 0);  // (B, E)
+  float* dcl = with_grad ? dclean.data() : nullptr;
+  if (with_grad) std::fill(dclean.begin(), dclean.begin() + (std::size_t)B * E, 0.0f);
   double aux = 0;
   if (topk && cfg.load_balance > 0) {
     routed_fraction(idx.data(), B, E, K, frac.data());
     aux += load_balance_loss(clean, frac.data(), B, E, cfg.load_balance, probs_all.data(), dcl);
   }
   if (cfg.z_loss > 0) aux += z_loss(clean, B, E, cfg.z_loss, dcl);
+  return aux;
+}
 
+void Model::Impl::backward(const float* x, int B, const int32_t* y, const float* t) {
+  // Mixture backward: expert-output gradients (B * K, C) and kept-logit gradients (B, K).
+  const float* expert_out = expert_cache.out(layout.experts[0], 0);  // (B * K, C)
+  const float scale = 1.0f / (float)B;
+  if (cfg.task == Task::Classification)
+    mixture_class_backward(slots(B), lp.data(), y, C, scale, dexp.data(), dkept.data());
+  else
+    mixture_reg_backward(slots(B), expert_out, t, mix.data(), C, scale, dexp.data(), dw_slots.data(), dkept.data());
+
+  const float* p = params.data();
+  float* g = grads.data();
+  for (int e = 0; e < E; e++)
+    if (count[e] > 0)
+      mlp_backward(layout.experts[e], p, g, expert_input(x, e), count[e], act, expert_cache, start[e],
+                   dexp.data() + (std::size_t)start[e] * C, nullptr, scratch0.data(), scratch1.data(), nullptr);
+  gate_backward(x, B);
+}
+
+void Model::Impl::run(const float* x, int B, const int32_t* y, const float* t, Rng* rng, bool with_grad,
+                      LossStats* stats) {
+  gate_forward(x, B, rng);
+  route(x, B);
+  const MixtureSums sums = experts_forward(x, B, y, t);
+  if (y == nullptr && t == nullptr) return;  // inference only
+  const double aux = aux_losses(B, with_grad);
   if (stats) {
     stats->data_loss_sum += sums.loss;
     stats->aux_loss_sum += aux * B;
@@ -322,37 +372,7 @@ void Model::Impl::run(const float* x, int B, const int32_t* y, const float* t, R
     stats->sum_y2 += sums.sum_y2;
     stats->rows += B;
   }
-  if (!backward) return;
-
-  // Mixture backward: expert-output gradients (pooled, C) and kept-logit gradients (B, K).
-  const float scale = 1.0f / (float)B;
-  if (cfg.task == Task::Classification)
-    mixture_class_backward(slots, lp.data(), y, C, scale, dexp.data(), dkept.data());
-  else
-    mixture_reg_backward(slots, expert_out, t, mix.data(), C, scale, dexp.data(), dw_slots.data(), dkept.data());
-
-  float* g = grads.data();
-  for (int e = 0; e < E; e++)
-    if (count[e] > 0)
-      mlp_backward(layout.experts[e], p, g, expert_input(x, e), count[e], act, expert_cache, start[e],
-                   dexp.data() + (std::size_t)start[e] * C, nullptr, scratch0.data(), scratch1.data(), nullptr);
-
-  // Gate: kept-logit gradients back to all E (zeros for experts not kept), through the noise.
-  std::fill(dnoisy.begin(), dnoisy.begin() + (std::size_t)B * E, 0.0f);
-  slots_scatter_add(dnoisy.data(), dkept.data(), idx.data(), B, E, K);
-  const float* extra = nullptr;
-  if (noise_on) {
-    noise_backward(dclean.data(), draw.data(), dnoisy.data(), noise_raw.data(), eps.data(), B, E);
-    const DenseSlot& n = layout.noise;
-    float* dn_in = noise_layer_input_is_x() ? nullptr : dnoise_in.data();
-    dense_backward(dn_in, g + n.w, g + n.b, draw.data(), nullptr, noise_input(x), p + n.w, B, n.in, E,
-                   kernels::Act::Identity);
-    extra = dn_in;
-  } else {
-    for (std::size_t i = 0; i < (std::size_t)B * E; i++) dclean[i] += dnoisy[i];
-  }
-  mlp_backward(layout.gate, p, g, x, B, act, gate_cache, 0, dclean.data(), extra, scratch0.data(), scratch1.data(),
-               nullptr);
+  if (with_grad) backward(x, B, y, t);
 }
 
 Status Model::forward_backward(const Batch& batch, Rng* noise_rng, LossStats* stats) {
