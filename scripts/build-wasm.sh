@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="${MOE_JOBS:-2}"
-# Debian's emscripten needs acorn & co. from /usr/share/nodejs (TOOLCHAIN.md #1); harmless with emsdk.
+# Debian's emscripten needs acorn & co. from /usr/share/nodejs; harmless with emsdk.
 export NODE_PATH="${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs"
 command -v emcmake >/dev/null || { echo "build-wasm: emcmake not found (run: npm run bootstrap)" >&2; exit 1; }
 mkdir -p dist/wasm
