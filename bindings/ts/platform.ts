@@ -1,5 +1,6 @@
 // The package's one Node test and its access to Node built-ins. No import statement names a Node
 // module, so browser bundlers find nothing to stub, externalize or warn about.
+import { MoEError } from './errors.js';
 
 /** True in Node (also under Vitest/Jest with jsdom, where `window` exists but files live on disk). */
 export const isNode: boolean = typeof process === 'object' && process !== null &&
@@ -28,7 +29,7 @@ interface Builtins { 'node:fs/promises': NodeFs; 'node:worker_threads': NodeWork
 export function nodeBuiltin<K extends keyof Builtins>(name: K): Builtins[K] {
   const get = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
   if (typeof get !== 'function') {
-    throw new Error(`moe-wasm needs Node >= 20.16 (process.getBuiltinModule); this is Node ${process.versions.node}`);
+    throw new MoEError(`moe-wasm needs Node >= 20.16 (process.getBuiltinModule); this is Node ${process.versions.node}`, 'Internal');
   }
   return get(name) as Builtins[K];
 }
