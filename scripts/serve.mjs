@@ -35,7 +35,7 @@ const SECURITY_HEADERS = {
 
 /**
  * Serves files under `root` at `prefix` (default '/'). Resolves to { server, url, close() }.
- * port 0 picks a free port. `securityHeaders: false` imitates a bare static host (tests only).
+ * port 0 picks a free port. `securityHeaders: false` imitates a bare static host (tests: the service-worker path, consumer apps).
  */
 export async function startServer({ root = 'dist/site', port = 8080, host = '127.0.0.1', prefix = '/', securityHeaders = true } = {}) {
   const rootDir = resolve(root);
