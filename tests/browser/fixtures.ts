@@ -73,6 +73,14 @@ export async function waitReady(page: Page): Promise<void> {
   await expect(byId(page, 'train-button')).toBeEnabled();
 }
 
+/** Picks a built-in sample and waits until its file is the page's data: the fetch is asynchronous,
+ *  and until it lands the previous data stays loaded and the page stays "ready". */
+export async function chooseSample(page: Page, id: string): Promise<void> {
+  await byId(page, 'sample-select').selectOption(id);
+  await expect(page.locator('#data-source')).toContainText(`${id}.csv`);
+  await waitReady(page);
+}
+
 export async function setEpochs(page: Page, n: number): Promise<void> {
   await byId(page, 'epochs-input').fill(String(n));
 }

@@ -2,13 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { SITE_DIR, byId, expect, readDownload, setEpochs, test, trainToDone, waitReady } from './fixtures';
+import { SITE_DIR, byId, expect, readDownload, setEpochs, test, trainToDone, waitReady, chooseSample } from './fixtures';
 
 test('a downloaded model, loaded again, predicts exactly the same', async ({ page, site }) => {
   await page.goto(site);
   await waitReady(page);
-  await byId(page, 'sample-select').selectOption('penguins');
-  await waitReady(page);
+  await chooseSample(page, 'penguins');
   await setEpochs(page, 5);
   await trainToDone(page);
 
@@ -27,8 +26,7 @@ test('a downloaded model, loaded again, predicts exactly the same', async ({ pag
   // A fresh page (new worker, nothing in memory): load the model and predict on the same sample.
   await page.reload();
   await waitReady(page);
-  await byId(page, 'sample-select').selectOption('penguins');
-  await waitReady(page);
+  await chooseSample(page, 'penguins');
   await expect(byId(page, 'download-predictions')).toBeDisabled();
   await byId(page, 'load-model-input').setInputFiles({ name: 'model.moe', mimeType: 'application/octet-stream', buffer: modelBytes });
   await expect(byId(page, 'status')).toContainText('Loaded model.moe');

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SITE_DIR, byId, expect, readDownload, setEpochs, test, trainToDone, waitReady } from './fixtures';
+import { SITE_DIR, byId, expect, readDownload, setEpochs, test, trainToDone, waitReady, chooseSample } from './fixtures';
 
 const ROOT = resolve(SITE_DIR, '../..');
 
@@ -21,8 +21,7 @@ test('page -> model.moe -> PyTorch export -> torchrun DDP -> trained.safetensors
   try {
     await page.goto(site);
     await waitReady(page);
-    await byId(page, 'sample-select').selectOption('penguins');
-    await waitReady(page);
+    await chooseSample(page, 'penguins');
     await setEpochs(page, 2);
     await trainToDone(page);
     writeFileSync(join(work, 'model.moe'), await readDownload(page, 'download-model'));
@@ -41,8 +40,7 @@ test('page -> model.moe -> PyTorch export -> torchrun DDP -> trained.safetensors
 
     await page.reload();
     await waitReady(page);
-    await byId(page, 'sample-select').selectOption('penguins');
-    await waitReady(page);
+    await chooseSample(page, 'penguins');
     await byId(page, 'load-model-input').setInputFiles({ name: 'trained.safetensors', mimeType: 'application/octet-stream', buffer: readFileSync(trained) });
     await expect(byId(page, 'status')).toContainText('Loaded trained.safetensors');
     const lines = (await readDownload(page, 'download-predictions')).toString('utf8').trim().split('\n');

@@ -2,7 +2,7 @@
 // live chart updates, cancel, and a responsiveness measurement while the worker trains.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { RESULTS_DIR, byId, expect, setEpochs, test, trainToDone, waitReady } from './fixtures';
+import { RESULTS_DIR, byId, expect, setEpochs, test, trainToDone, waitReady, chooseSample } from './fixtures';
 import { mixedCsv, paintedFraction } from './page-checks';
 
 function number(text: string | null): number {
@@ -66,8 +66,7 @@ test('an uploaded CSV is previewed as text; changing the target changes the task
   await expect(page.locator('#row-rmse')).toBeHidden();
 
   // And regression on the built-in cars sample reports RMSE and R².
-  await byId(page, 'sample-select').selectOption('cars-mpg');
-  await waitReady(page);
+  await chooseSample(page, 'cars-mpg');
   await setEpochs(page, 4);
   await trainToDone(page);
   expect(Number.isFinite(Number(await byId(page, 'metric-rmse').textContent()))).toBe(true);
@@ -80,8 +79,7 @@ test('an uploaded CSV is previewed as text; changing the target changes the task
 test('the loss chart and progress bar update live during training', async ({ page, site }) => {
   await page.goto(site);
   await waitReady(page);
-  await byId(page, 'sample-select').selectOption('penguins');
-  await waitReady(page);
+  await chooseSample(page, 'penguins');
   // Far more epochs than we wait for: the test watches redraws, then cancels (independent of speed).
   await setEpochs(page, 100000);
   await page.evaluate(() => {
