@@ -36,6 +36,20 @@ export function mixedCsv(): string {
   return rows.join('\n') + '\n';
 }
 
+/** The share of rows holding `column`'s most common value: the accuracy of always guessing the
+ *  majority class, the floor a model that learned must clearly beat. */
+export function majorityRate(csv: string, column: string): number {
+  const [header, ...rows] = csv.trim().split('\n');
+  const at = header.split(',').indexOf(column);
+  if (at < 0) throw new Error(`majorityRate: no column ${column}`);
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    const v = row.split(',')[at];
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  return Math.max(...counts.values()) / rows.length;
+}
+
 /** The CSP sources the page may use; anything else (a host, 'unsafe-inline', 'unsafe-eval') is a problem. */
 const CSP_ALLOWED = ["'self'", "'none'", "'wasm-unsafe-eval'", 'blob:', 'data:'];
 

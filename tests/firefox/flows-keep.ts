@@ -2,10 +2,15 @@
 // loaded into a fresh page predicts byte-identically; after the first visit the service worker
 // serves the page with the server gone and it still trains; the build works under a sub-path.
 import { expect, test } from 'vitest';
-import { OFFLINE_NOISE, untilServiceWorkerControls } from '../browser/page-checks';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { OFFLINE_NOISE, majorityRate, untilServiceWorkerControls } from '../browser/page-checks';
 import {
-  type Env, sel, waitText, chooseSample, download, isHidden, serve, setEpochs, text, trainToDone, upload, waitReady, withSession,
+  type Env, SITE_DIR, sel, waitText, chooseSample, download, isHidden, serve, setEpochs, text, trainToDone, upload, waitReady, withSession,
 } from './driver';
+
+/** The site's default sample, as served: the data the offline and sub-path flows train on. */
+const IRIS = readFileSync(resolve(SITE_DIR, 'samples/iris.csv'), 'utf8');
 
 export function keepFlows(env: Env): void {
   test('a downloaded model, loaded again, predicts exactly the same', () =>
@@ -48,8 +53,9 @@ export function keepFlows(env: Env): void {
         expect(await page.$eval('#engine', (e) => e.textContent)).toContain('Engine: moe-wasm');
         await setEpochs(page, 3);
         await trainToDone(page);
+        // It trained offline: clearly above always guessing iris's majority class.
         const acc = Number(await text(page, 'metric-accuracy'));
-        expect(acc).toBeGreaterThanOrEqual(0);
+        expect(acc).toBeGreaterThan(majorityRate(IRIS, 'species') + 0.25);
         expect(acc).toBeLessThanOrEqual(1);
         // Going offline may make the browser log a failed service-worker update check; nothing else.
         guard.consoleErrors = guard.consoleErrors.filter((e) => !OFFLINE_NOISE.test(e));
@@ -66,8 +72,11 @@ export function keepFlows(env: Env): void {
       await withSession(env, async ({ page }) => {
         await page.goto(server.url);
         await waitReady(page);
-        await setEpochs(page, 2);
+        await setEpochs(page, 3);
         await trainToDone(page);
+        const acc = Number(await text(page, 'metric-accuracy'));
+        expect(acc).toBeGreaterThan(majorityRate(IRIS, 'species') + 0.25);
+        expect(acc).toBeLessThanOrEqual(1);
       }, server.url);
     } finally {
       await server.close();
