@@ -7,6 +7,8 @@ export { MoE, loadModel, type FitOptions, type FitCallbacks, type History, type 
   type ClassificationMetrics, type RegressionMetrics, type ModelSummary } from './model.js';
 /** CSV text that spreadsheets cannot run as formulas (the writer the CLI and the demo use). */
 export { csvCell, toCsv } from './csv-writer.js';
+/** Searches model settings by cross-validation on parallel workers; returns the best model, the leaderboard and baselines. */
+export { autoFit, type AutoFitOptions, type AutoFitResult, type AutoFitBaseline, type AutoFitMetric, type TrialReport, type TrialOptions } from './autofit.js';
 export type { MoEOptions, Task, Activation, GatingOptions, OptimizerOptions } from './options.js';
 
 /** Bytes currently allocated in the active wasm heap (malloc'ed, not freed); for leak checks. */

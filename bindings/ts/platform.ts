@@ -23,7 +23,8 @@ export interface NodePortLike {
   on(event: 'message', cb: (msg: never) => void): void;
 }
 
-interface Builtins { 'node:fs/promises': NodeFs; 'node:worker_threads': NodeWorkerThreads }
+interface NodeOs { availableParallelism?(): number; cpus(): unknown[] }
+interface Builtins { 'node:fs/promises': NodeFs; 'node:worker_threads': NodeWorkerThreads; 'node:os': NodeOs }
 
 /** A Node built-in through process.getBuiltinModule (Node >= 20.16, what package.json "engines" asks). */
 export function nodeBuiltin<K extends keyof Builtins>(name: K): Builtins[K] {
