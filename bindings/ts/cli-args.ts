@@ -17,6 +17,12 @@ const SPECS: Record<string, Spec> = {
     'top-k': { type: 'string' }, lr: { type: 'string' }, 'early-stopping': { type: 'string' }, validation: { type: 'string' },
     seed: { type: 'string' }, out: { type: 'string', short: 'o' },
   },
+  auto: {
+    ...common,
+    target: { type: 'string' }, task: { type: 'string' }, time: { type: 'string' }, trials: { type: 'string' },
+    workers: { type: 'string' }, folds: { type: 'string' }, metric: { type: 'string' }, seed: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+  },
   predict: common,
   evaluate: common,
   export: { ...common, format: { type: 'string' } },
@@ -36,12 +42,12 @@ export function parseCommand(command: string, args: string[]): Parsed {
   }
 }
 
-function str(p: Parsed, name: string): string | undefined {
+export function str(p: Parsed, name: string): string | undefined {
   const v = p.values[name];
   return typeof v === 'string' ? v : undefined;
 }
 
-function number(p: Parsed, name: string, integer: boolean): number | undefined {
+export function number(p: Parsed, name: string, integer: boolean): number | undefined {
   const v = str(p, name);
   if (v === undefined) return undefined;
   const n = Number(v);

@@ -8,12 +8,16 @@ import { parseCommand, trainPlan, UsageError, type Parsed } from './cli-args.js'
 import { progress } from './cli-progress.js';
 import { writePyTorchExport } from './pytorch-cli.js';
 import { csvCell } from './csv-writer.js';
+import { runAuto } from './cli-auto.js';
 
 const USAGE = `usage:
   moe-wasm train <data.csv | -> [--target COL] [--task auto|classification|regression]
                  [--epochs 10] [--batch-size 32] [--experts 5] [--hidden 64,32] [--gate-hidden 32]
                  [--gating softmax|topk] [--top-k 2] [--lr 0.001] [--early-stopping PATIENCE]
                  [--validation 0.1] [--seed 42] [--out model.moe] [--no-simd]
+  moe-wasm auto <data.csv | -> [--target COL] [--time 60 | --trials N] [--workers auto|N] [--folds 3]
+                [--metric accuracy|balancedAccuracy|r2|rmse|loss] [--seed 1] [--out model.moe]
+                searches model settings on every core; leaderboard and baselines on stdout
   moe-wasm predict <model.moe> <data.csv | ->   predictions as CSV on stdout
   moe-wasm evaluate <model.moe> <data.csv | ->  metrics as JSON on stdout
   moe-wasm export <model.moe> <model.onnx>      the model as ONNX (input 'features', encoded)
@@ -132,6 +136,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'train': await train(p); return 0;
+    case 'auto': return runAuto(p, { readCsv, checkWritable, writeAtomic });
     case 'predict':
       await withModel(p, (model, ds) => {
         const probs = model.predict(ds);
