@@ -3,26 +3,9 @@
 import type { AutoFitMetric } from './autofit-protocol.js';
 import { score } from './autofit-metrics.js';
 import type { Task } from './options.js';
+import { mulberry32, shuffle } from './dataset.js';
 
-// reference: Tommy Ettinger's mulberry32 (public-domain 32-bit PRNG).
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function shuffle<T>(a: T[], rng: () => number): T[] {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
+export { mulberry32 };
 
 /**
  * The fold (0..k-1) of every row: (rows,). Classification deals each class's shuffled rows round-robin
@@ -33,7 +16,7 @@ export function assignFolds(labels: Int32Array | Float32Array, rows: number, k: 
   const rng = mulberry32(seed ^ 0x5bd1e995);
   const fold = new Int32Array(rows);
   let next = 0;
-  const deal = (ids: number[]) => { for (const r of shuffle(ids, rng)) { fold[r] = next; next = (next + 1) % k; } };
+  const deal = (ids: number[]) => { shuffle(ids, rng); for (const r of ids) { fold[r] = next; next = (next + 1) % k; } };
   if (task === 'classification') {
     const byClass = new Map<number, number[]>();
     for (let r = 0; r < rows; r++) {

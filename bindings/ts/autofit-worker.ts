@@ -1,6 +1,7 @@
 // The worker of autoFit (a Web Worker or a Node worker_thread, with its own wasm instance): holds the
 // data sent once, and runs trial jobs: a fit per validation fold with early stopping, or a final fit.
-import { init, MoE } from './index.js';
+import { init } from './module-loader.js';
+import { MoE } from './model.js';
 import { score } from './autofit-metrics.js';
 import type { FromWorker, ToWorker, TrialJob, TrialResult, WorkerData } from './autofit-protocol.js';
 import { isNode, nodeBuiltin } from './platform.js';

@@ -350,7 +350,7 @@ function toFloat32(src: ArrayLike<number>, name: string): Float32Array {
 }
 
 // reference: Tommy Ettinger's mulberry32 (public-domain 32-bit PRNG), for seeded splits.
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -361,7 +361,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function shuffle(a: number[], rng: () => number): void {
+export function shuffle(a: number[], rng: () => number): void {
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     [a[i], a[j]] = [a[j], a[i]];
