@@ -306,7 +306,7 @@ class ModelHandle {
   // Per-batch logs as typed arrays (running epoch means, Keras-style, plus each batch's own loss).
   val fit_run(int max_batches) {
     if (!model_) return not_ready();
-    moe::FitChunk chunk;
+    moe::ChunkResult chunk;
     moe::Status s = model_->fit_run(max_batches, &chunk);
     val out = status_val(s);
     if (!s.is_ok()) return out;

@@ -320,6 +320,7 @@ Status Trainer::run(int max_batches, ChunkResult* out) {
   out->finished = s.finished;
   out->early_stopped = s.early_stopped;
   out->best_epoch = s.best_epoch;
+  out->batch_in_epoch = batch_in_epoch();
   return Status::ok();
 }
 

@@ -52,6 +52,7 @@ struct ChunkResult {
   bool early_stopped = false;
   int stopped_epoch = -1;          // epoch at which early stopping fired
   int best_epoch = -1;             // epoch whose monitored value was best (early stopping only)
+  int batch_in_epoch = 0;          // index of the next batch within the current epoch
 };
 
 class Trainer {

@@ -116,23 +116,10 @@ const char* looks_like(const uint8_t* b, std::size_t n) {
   return nullptr;
 }
 
-// Parameter count implied by a config: E expert MLPs (D -> hidden -> C), the gate MLP (D -> hidden
-// -> E) and, for noisy top-k, the noise projection (last gate width -> E, with bias). Weights are
-// (in, out) plus a bias per layer. The bounds checked before keep every term far below 2^63.
-uint64_t implied_params(const ModelConfig& c) {
-  auto mlp = [](uint64_t in, const std::vector<int>& hidden, uint64_t out) {
-    uint64_t total = 0, prev = in;
-    for (int h : hidden) { total += prev * static_cast<uint64_t>(h) + static_cast<uint64_t>(h); prev = static_cast<uint64_t>(h); }
-    return total + prev * out + out;
-  };
-  const uint64_t E = static_cast<uint64_t>(c.experts);
-  uint64_t total = E * mlp(static_cast<uint64_t>(c.input_dim), c.expert_hidden, static_cast<uint64_t>(c.output_dim)) +
-                   mlp(static_cast<uint64_t>(c.input_dim), c.gate_hidden, E);
-  if (c.gating.type == GatingType::TopK && c.gating.noise) {
-    const uint64_t last = static_cast<uint64_t>(c.gate_hidden.empty() ? c.input_dim : c.gate_hidden.back());
-    total += last * E + E;
-  }
-  return total;
+// A parameter count as text: exact while it is an integer a double holds (always, for the bounded
+// sizes a header may declare), else in exponent form.
+std::string count_text(double n) {
+  return n < 9007199254740992.0 ? std::to_string(static_cast<uint64_t>(n)) : format_number(n);
 }
 
 struct Parsed {
@@ -242,10 +229,12 @@ Status parse(const uint8_t* bytes, std::size_t len, Parsed* out) {
   const uint64_t P = r.u64();
   if (!r.ok()) return r.error();
 
-  const uint64_t implied = implied_params(c);
-  if (P != implied)
+  // The bounds above keep the count far below 2^63; a P that differs only past double precision
+  // still fails the length check below.
+  const double implied = parameter_count(c);
+  if (static_cast<double>(P) != implied)
     return Status::corrupt("model file holds " + std::to_string(P) + " parameters but its configuration implies " +
-                           std::to_string(implied) + " (count at byte " + std::to_string(r.pos() - 8) + ")");
+                           count_text(implied) + " (count at byte " + std::to_string(r.pos() - 8) + ")");
   if (P > r.remaining() / 4)
     return Status::corrupt("model file is truncated at byte " + std::to_string(len) + ": " + std::to_string(P) +
                            " parameters need " + std::to_string(P * 4) + " bytes from offset " + std::to_string(r.pos()));
@@ -294,15 +283,17 @@ uint32_t crc32(const uint8_t* bytes, std::size_t len) {
   return crc ^ 0xFFFFFFFFu;
 }
 
-Status save_model(const Model& model, const std::string& schema_json, std::vector<uint8_t>* out) {
-  if (out == nullptr) return Status::invalid("save_model: null output");
+Status write_checkpoint(const ModelConfig& c, const float* params, std::size_t P, const std::string& schema_json,
+                        std::vector<uint8_t>* out) {
+  if (out == nullptr || (params == nullptr && P > 0)) return Status::invalid("write_checkpoint: null buffer");
+  if (static_cast<double>(P) != parameter_count(c))
+    return Status(StatusCode::Internal, "write_checkpoint: " + std::to_string(P) + " parameters but the configuration implies " +
+                                            count_text(parameter_count(c)));
   if (schema_json.size() > kMaxSchemaBytes)
     return Status::invalid("schema JSON is " + std::to_string(schema_json.size()) + " bytes; at most " +
                            std::to_string(kMaxSchemaBytes) + " can be saved");
   if (!valid_utf8(reinterpret_cast<const uint8_t*>(schema_json.data()), schema_json.size()))
     return Status::invalid("schema JSON is not valid UTF-8");
-  const ModelConfig& c = model.config();
-  const std::size_t P = model.num_params();
   out->clear();
   out->reserve(160 + 4 * (c.expert_hidden.size() + c.gate_hidden.size()) + 4 * P + schema_json.size());
   Writer w(out);
@@ -332,15 +323,14 @@ Status save_model(const Model& model, const std::string& schema_json, std::vecto
   w.f32(c.optimizer.clip_norm);
   w.u64(c.seed);
   w.u64(P);
-  const float* p = model.params();
-  for (std::size_t i = 0; i < P; i++) w.f32(p[i]);
+  for (std::size_t i = 0; i < P; i++) w.f32(params[i]);
   w.u32(static_cast<uint32_t>(schema_json.size()));
   w.bytes(schema_json.data(), schema_json.size());
   w.u32(crc32(out->data(), out->size()));
   return Status::ok();
 }
 
-Status read_model_header(const uint8_t* bytes, std::size_t len, ModelConfig* config, uint64_t* num_params) {
+Status read_checkpoint_header(const uint8_t* bytes, std::size_t len, ModelConfig* config, uint64_t* num_params) {
   Parsed p;
   MOE_RETURN_IF_ERROR(parse(bytes, len, &p));
   if (config) *config = p.config;
@@ -348,28 +338,23 @@ Status read_model_header(const uint8_t* bytes, std::size_t len, ModelConfig* con
   return Status::ok();
 }
 
-Status load_model(const uint8_t* bytes, std::size_t len, int capacity, std::unique_ptr<Model>* model,
-                  std::string* schema_json) {
-  if (model == nullptr) return Status::invalid("load_model: null output");
+Status read_checkpoint(const uint8_t* bytes, std::size_t len, Checkpoint* out) {
+  if (out == nullptr) return Status::invalid("read_checkpoint: null output");
   Parsed p;
   MOE_RETURN_IF_ERROR(parse(bytes, len, &p));
-  std::unique_ptr<Model> m;
-  Status s = Model::create(p.config, capacity, &m);
-  if (!s.is_ok()) return Status::corrupt("model file configuration cannot be built: " + s.message());
-  if (m->num_params() != p.num_params)
-    return Status::corrupt("model file holds " + std::to_string(p.num_params) + " parameters but its configuration needs " +
-                           std::to_string(m->num_params()));
-  float* dst = m->params();
+  // parse() checked that the file holds all P floats, so this allocation is bounded by its length.
+  std::vector<float> params(static_cast<std::size_t>(p.num_params));
   Reader r(bytes, len);
   r.skip(p.params_offset);
-  for (uint64_t i = 0; i < p.num_params; i++) {
-    dst[i] = r.f32();
-    if (!std::isfinite(dst[i]))
+  for (std::size_t i = 0; i < params.size(); i++) {
+    params[i] = r.f32();
+    if (!std::isfinite(params[i]))
       return Status::corrupt("model file parameter " + std::to_string(i) + " is not a finite number");
   }
   if (!r.ok()) return r.error();
-  *model = std::move(m);
-  if (schema_json) *schema_json = std::move(p.schema);
+  out->config = std::move(p.config);
+  out->params = std::move(params);
+  out->schema_json = std::move(p.schema);
   return Status::ok();
 }
 

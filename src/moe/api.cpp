@@ -30,8 +30,16 @@ double MoeModel::memory_bytes(const ModelConfig& config, std::size_t* params) {
 Status MoeModel::load(const uint8_t* bytes, std::size_t len, std::unique_ptr<MoeModel>* out,
                       std::string* schema_json) {
   if (out == nullptr) return Status::invalid("MoeModel::load: null output");
+  io::Checkpoint file;
+  MOE_RETURN_IF_ERROR(io::read_checkpoint(bytes, len, &file));
   std::unique_ptr<MoeModel> m(new MoeModel);
-  MOE_RETURN_IF_ERROR(io::load_model(bytes, len, kDefaultCapacity, &m->model_, schema_json));
+  Status s = Model::create(file.config, kDefaultCapacity, &m->model_);
+  if (!s.is_ok()) return Status::corrupt("model file configuration cannot be built: " + s.message());
+  if (m->model_->num_params() != file.params.size())
+    return Status(StatusCode::Internal, "model file holds " + std::to_string(file.params.size()) +
+                                            " parameters but its configuration needs " + std::to_string(m->model_->num_params()));
+  std::memcpy(m->model_->params(), file.params.data(), sizeof(float) * file.params.size());
+  if (schema_json) *schema_json = std::move(file.schema_json);
   *out = std::move(m);
   return Status::ok();
 }
@@ -95,12 +103,12 @@ ModelSummary MoeModel::summary() const {
   s.input_dim = c.input_dim;
   s.output_dim = c.output_dim;
   s.flops_per_sample = model_->flops_per_sample();
-  for (const TensorView& t : model_->tensors()) s.layers.push_back(LayerShape{t.name, t.rows, t.cols});
+  s.layers = model_->tensors();
   return s;
 }
 
 Status MoeModel::save(const std::string& schema_json, std::vector<uint8_t>* out) const {
-  return io::save_model(*model_, schema_json, out);
+  return io::write_checkpoint(model_->config(), model_->params(), model_->num_params(), schema_json, out);
 }
 
 Status MoeModel::begin_fit(const DataView& train, const DataView* validation, const FitOptions& options) {
@@ -115,20 +123,12 @@ Status MoeModel::begin_fit(const DataView& train, const DataView* validation, co
   return Trainer::create(model_.get(), train, validation, o, &trainer_);
 }
 
-Status MoeModel::fit_run(int max_batches, FitChunk* out) {
+Status MoeModel::fit_run(int max_batches, ChunkResult* out) {
   if (out == nullptr) return Status::invalid("fit_run: null output");
-  *out = FitChunk();
+  *out = ChunkResult();
   if (!trainer_) return Status::invalid("fit_run called without begin_fit");
-  ChunkResult r;
-  Status s = trainer_->run(max_batches, &r);
-  out->batches = std::move(r.batches);
-  out->epoch_ended = r.epoch_ended;
-  out->epoch = r.epoch;
-  if (r.epoch_ended) history_.push_back(r.epoch);
-  out->batch_in_epoch = trainer_->batch_in_epoch();
-  out->finished = trainer_->finished();
-  out->early_stopped = r.early_stopped;
-  out->best_epoch = r.best_epoch;
+  Status s = trainer_->run(max_batches, out);
+  if (out->epoch_ended) history_.push_back(out->epoch);
   return s;
 }
 

@@ -17,30 +17,13 @@
 
 namespace moe {
 
-// One named tensor of the flat parameter buffer, e.g. "expert0.dense1.w" (64, 32).
-struct LayerShape {
-  std::string name;
-  int rows = 0, cols = 0;
-};
-
+// Size and cost of a model, as summary() reports it (the facade's own record: the parts are the core's).
 struct ModelSummary {
-  std::size_t parameters = 0;     // P, all trainable floats
-  int experts = 0;                // E
+  std::size_t parameters = 0;       // P, all trainable floats
+  int experts = 0;                  // E
   int input_dim = 0, output_dim = 0;
-  double flops_per_sample = 0;    // forward pass of one row (2 per multiply-add), used experts only
-  std::vector<LayerShape> layers; // every tensor, in buffer order
-};
-
-// What one fit_run call did. A chunk never crosses an epoch boundary: when an epoch ends the chunk
-// ends too, with epoch_ended set and `epoch` filled.
-struct FitChunk {
-  std::vector<BatchLogs> batches;  // one per batch run, in order
-  bool epoch_ended = false;
-  EpochLogs epoch;                 // valid when epoch_ended
-  int batch_in_epoch = 0;          // index of the next batch within the current epoch
-  bool finished = false;           // all epochs ran or early stopping fired; call end_fit()
-  bool early_stopped = false;
-  int best_epoch = -1;             // early stopping only: epoch with the best monitored value
+  double flops_per_sample = 0;      // forward pass of one row (2 per multiply-add), used experts only
+  std::vector<TensorView> layers;   // every tensor of the flat buffer, in buffer order
 };
 
 class MoeModel {
@@ -85,9 +68,10 @@ class MoeModel {
   // already in progress. Seeds: options.seed when has_seed, else config().seed.
   Status begin_fit(const DataView& train, const DataView* validation, const FitOptions& options);
 
-  // Runs at most max_batches batches (stopping at the end of an epoch). A divergent step returns
-  // Status::numerical naming epoch and batch; the model keeps its last finite weights.
-  Status fit_run(int max_batches, FitChunk* out);
+  // Runs at most max_batches batches (stopping at the end of an epoch; the trainer's ChunkResult). A
+  // divergent step returns Status::numerical naming epoch and batch; the model keeps its last finite
+  // weights. When `finished` is set, call end_fit().
+  Status fit_run(int max_batches, ChunkResult* out);
 
   // Ends the fit (finished or cancelled): restores the best weights when early stopping asked for
   // it and frees the copied data. restored (may be null) says whether weights were put back.

@@ -143,7 +143,7 @@ Result time_epochs(const moe::ModelConfig& cfg, const Data& d, long rows, int ba
   s = m->begin_fit(v, nullptr, o);
   if (!s.is_ok()) { std::printf("  begin_fit failed: %s\n", s.message().c_str()); return res; }
   std::vector<double> times;
-  moe::FitChunk r;
+  moe::ChunkResult r;
   do {
     const auto t0 = std::chrono::steady_clock::now();
     s = m->fit_run(1 << 30, &r);  // one epoch per call (a chunk ends with its epoch)

@@ -61,7 +61,7 @@ TEST(Hardening, InfiniteLossPutsBackTheWeightsOfTheLastFiniteLoss) {
   after.push_back(params_of(m.get()));
   Status s;
   for (;;) {
-    FitChunk chunk;
+    ChunkResult chunk;
     s = m->fit_run(1, &chunk);
     if (!s.is_ok() || chunk.finished) break;
     after.push_back(params_of(m.get()));

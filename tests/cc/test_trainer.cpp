@@ -72,10 +72,10 @@ std::unique_ptr<MoeModel> make_model(const ModelConfig& c) {
 
 // Runs a whole fit in chunks of `chunk` batches; returns the status of the last call.
 Status fit_all(MoeModel* m, const DataView& train, const DataView* val, const FitOptions& o, int chunk,
-               std::vector<FitChunk>* chunks = nullptr) {
+               std::vector<ChunkResult>* chunks = nullptr) {
   MOE_RETURN_IF_ERROR(m->begin_fit(train, val, o));
   for (int guard = 0; guard < 1000000; guard++) {
-    FitChunk r;
+    ChunkResult r;
     Status s = m->fit_run(chunk, &r);
     if (chunks) chunks->push_back(r);
     if (!s.is_ok()) {
@@ -131,7 +131,7 @@ TEST(Trainer, ChunkedTrainingEqualsOneShot) {
   o.epochs = 4;
   o.batch_size = 10;
   auto a = make_model(c), b = make_model(c);
-  std::vector<FitChunk> ca, cb;
+  std::vector<ChunkResult> ca, cb;
   const DataView va = v.view(c.task);
   ASSERT_TRUE(fit_all(a.get(), d.view(c.task), &va, o, 1, &ca).is_ok());
   ASSERT_TRUE(fit_all(b.get(), d.view(c.task), &va, o, 1000, &cb).is_ok());
@@ -154,10 +154,10 @@ TEST(Trainer, EpochLossIsRowWeightedMeanOfBatches) {
   o.epochs = 2;
   o.batch_size = 8;  // 6 full batches + one of 5 rows
   auto m = make_model(c);
-  std::vector<FitChunk> chunks;
+  std::vector<ChunkResult> chunks;
   ASSERT_TRUE(fit_all(m.get(), d.view(c.task), nullptr, o, 1000, &chunks).is_ok());
   ASSERT_EQ(chunks.size(), 2u);
-  for (const FitChunk& ch : chunks) {
+  for (const ChunkResult& ch : chunks) {
     ASSERT_EQ(ch.batches.size(), 7u);
     EXPECT_EQ(ch.batches.back().rows, 5);
     ASSERT_TRUE(ch.epoch_ended);
@@ -254,9 +254,9 @@ TEST(Trainer, ValidationSplitTakesTheLastRows) {
   o.batch_size = 16;
   o.validation_split = 0.2;
   auto m = make_model(c);
-  std::vector<FitChunk> chunks;
+  std::vector<ChunkResult> chunks;
   ASSERT_TRUE(m->begin_fit(d.view(c.task), nullptr, o).is_ok());
-  FitChunk r;
+  ChunkResult r;
   ASSERT_TRUE(m->fit_run(1000, &r).is_ok());
   ASSERT_TRUE(r.finished && r.epoch_ended && r.epoch.has_validation);
   EXPECT_EQ(r.epoch.train.rows, 80);
@@ -292,7 +292,7 @@ TEST(Trainer, EarlyStoppingStopsAndRestoresBestWeights) {
   auto m = make_model(c);
   const DataView vv = v.view(c.task);
   ASSERT_TRUE(m->begin_fit(d.view(c.task), &vv, o).is_ok());
-  FitChunk r;
+  ChunkResult r;
   while (true) {
     ASSERT_TRUE(m->fit_run(1000, &r).is_ok());
     if (r.finished) break;
@@ -387,7 +387,7 @@ TEST(Trainer, BadInputsGiveClearErrors) {
   o.batch_size = 4;
   o.epochs = 0;
   EXPECT_EQ(m->begin_fit(d.view(Task::Classification), nullptr, o).code(), StatusCode::InvalidArgument);
-  FitChunk r;
+  ChunkResult r;
   EXPECT_EQ(m->fit_run(1, &r).code(), StatusCode::InvalidArgument);  // no fit in progress
   o.epochs = 1;
   ASSERT_TRUE(m->begin_fit(d.view(Task::Classification), nullptr, o).is_ok());
@@ -414,7 +414,7 @@ TEST(Trainer, LargeBatchGrowsCapacityAndSummaryDescribesModel) {
   EXPECT_EQ(s.experts, 3);
   EXPECT_GT(s.flops_per_sample, 0);
   long total = 0;
-  for (const LayerShape& l : s.layers) total += long(l.rows) * l.cols;
+  for (const TensorView& l : s.layers) total += long(l.rows) * l.cols;
   EXPECT_EQ(size_t(total), s.parameters);
 }
 
