@@ -149,6 +149,214 @@ void fit_categorical(const TableBuilder& t, const RawColumn& c, SchemaColumn* sc
                  " missing value(s) imputed with the most frequent category " + q(c.dict[size_t(most)]));
 }
 
+// --- applying a schema: one encoder per feature column, prepared once ---
+
+struct Encoder {
+  Encoder(const SchemaColumn& schema_column, const RawColumn& column, int first)
+      : sc(&schema_column), c(&column), f0(first) {}
+  const SchemaColumn* sc;
+  const RawColumn* c;
+  int f0;                                          // first feature index
+  std::vector<double> dict_value;                  // numeric from a text column: file id -> value (NaN)
+  std::vector<int32_t> map;                        // categorical from a text column: file id -> category, -1 unseen
+  std::unordered_map<std::string, int32_t> cat_index;  // categorical: category -> index
+  int64_t imputed = 0, text = 0, unseen = 0, first_unseen_line = 0;  // counts for the notices
+  std::string first_unseen;
+};
+
+Encoder numeric_encoder(const SchemaColumn& sc, const RawColumn& c, int f0) {
+  Encoder e(sc, c, f0);
+  if (c.categorical)  // a column fitted as numbers that holds text here: numbers still parse
+    for (const std::string& d : c.dict) {
+      double v = NAN;
+      if (parse_cell(d.data(), d.size(), '.', &v) != CellKind::Number) v = NAN;
+      e.dict_value.push_back(v);
+    }
+  return e;
+}
+
+Encoder categorical_encoder(const SchemaColumn& sc, const RawColumn& c, int f0) {
+  Encoder e(sc, c, f0);
+  for (size_t k = 0; k < sc.categories.size(); ++k) e.cat_index.emplace(sc.categories[k], int32_t(k));
+  if (c.categorical)
+    for (const std::string& d : c.dict) {
+      auto ci = e.cat_index.find(d);
+      e.map.push_back(ci == e.cat_index.end() ? -1 : ci->second);
+    }
+  return e;
+}
+
+// Matches the schema's feature columns to the file's by name; marks them (and ignored ones) used.
+Status make_encoders(const TableBuilder& t, const Schema& s, const std::unordered_map<std::string, size_t>& by_name,
+                     std::vector<Encoder>* encs, std::vector<bool>* used) {
+  int f0 = 0;
+  for (const SchemaColumn& sc : s.columns) {
+    auto it = by_name.find(sc.name);
+    if (sc.kind != ColumnKind::Numeric && sc.kind != ColumnKind::Categorical) {
+      if (it != by_name.end() && sc.kind == ColumnKind::Ignored) (*used)[it->second] = true;
+      continue;
+    }
+    if (it == by_name.end())
+      return Status::invalid("column " + q(sc.name) + " is required by the schema but is not in the file");
+    (*used)[it->second] = true;
+    const RawColumn& c = t.columns[it->second];
+    if (sc.kind == ColumnKind::Numeric) {
+      encs->push_back(numeric_encoder(sc, c, f0));
+      f0 += 1;
+    } else {
+      encs->push_back(categorical_encoder(sc, c, f0));
+      f0 += int(sc.categories.size());
+    }
+  }
+  if (f0 != int(s.feature_names.size())) return Status::corrupt("the schema's feature names do not match its columns");
+  return Status::ok();
+}
+
+// Rows [r0, r1) of a numeric column into x (r1 - r0, F) at feature e.f0: z = (v - mean) / scale.
+void encode_numeric(Encoder& e, int64_t r0, int64_t r1, int F, float* x) {
+  const SchemaColumn& sc = *e.sc;
+  const RawColumn& c = *e.c;
+  for (int64_t r = r0; r < r1; ++r) {
+    double v;
+    if (!c.categorical) {
+      v = c.num[size_t(r)];
+    } else {
+      int32_t id = c.ids[size_t(r)];
+      v = id >= 0 ? e.dict_value[size_t(id)] : NAN;
+      if (id != -1 && std::isnan(v)) ++e.text;
+    }
+    if (std::isnan(v)) { v = sc.impute; ++e.imputed; }
+    x[size_t(r - r0) * size_t(F) + size_t(e.f0)] = float((v - sc.mean) / sc.scale);
+  }
+}
+
+// Rows [r0, r1) of a categorical column into x (r1 - r0, F), zeroed: a 1 at its category's feature.
+void encode_categorical(const TableBuilder& t, Encoder& e, int64_t r0, int64_t r1, int F, float* x) {
+  const SchemaColumn& sc = *e.sc;
+  const RawColumn& c = *e.c;
+  for (int64_t r = r0; r < r1; ++r) {
+    int32_t k = -1;
+    bool missing;
+    if (c.categorical) {
+      int32_t id = c.ids[size_t(r)];
+      missing = id == -1;
+      if (id >= 0) k = e.map[size_t(id)];
+    } else {
+      float v = c.num[size_t(r)];
+      missing = std::isnan(v);
+      if (!missing) {
+        auto ci = e.cat_index.find(num(v));
+        if (ci != e.cat_index.end()) k = ci->second;
+      }
+    }
+    if (missing) { k = sc.impute_category; ++e.imputed; }
+    if (k < 0) {
+      if (e.unseen++ == 0) {
+        e.first_unseen = c.categorical ? (c.ids[size_t(r)] >= 0 ? c.dict[size_t(c.ids[size_t(r)])] : "?")
+                                       : num(c.num[size_t(r)]);
+        e.first_unseen_line = t.lines[size_t(r)];
+      }
+      continue;
+    }
+    x[size_t(r - r0) * size_t(F) + size_t(e.f0 + k)] = 1.0f;
+  }
+}
+
+// Every row into features (rows, F). Rows are encoded into a small cache-resident block (zeroed
+// there) and appended, so the strided writes of every column land in a cache-sized slice and the
+// (rows, F) matrix is written exactly once, never zero-filled and then rewritten.
+void encode_rows(const TableBuilder& t, int F, std::vector<Encoder>* encs, std::vector<float>* features) {
+  const int64_t R = t.rows();
+  features->reserve(size_t(R) * size_t(F));
+  constexpr int64_t kBlock = 256;
+  std::vector<float> block(size_t(std::min<int64_t>(R, kBlock)) * size_t(F));  // (kBlock, F)
+  for (int64_t r0 = 0; r0 < R; r0 += kBlock) {
+    const int64_t r1 = std::min(R, r0 + kBlock);
+    std::fill(block.begin(), block.end(), 0.0f);
+    float* x = block.data();  // (r1 - r0, F): output row r is x + (r - r0) * F
+    for (Encoder& e : *encs) {
+      if (e.sc->kind == ColumnKind::Numeric) encode_numeric(e, r0, r1, F, x);
+      else encode_categorical(t, e, r0, r1, F, x);
+    }
+    features->insert(features->end(), x, x + size_t(r1 - r0) * size_t(F));
+  }
+}
+
+// What the encoders counted: text in numeric columns, imputed and unseen values. Notices that
+// fit_schema already gave for the same table are left out when fitted_here.
+void encoder_notices(const std::vector<Encoder>& encs, bool fitted_here, std::vector<std::string>* warnings) {
+  for (const Encoder& e : encs) {
+    const SchemaColumn& sc = *e.sc;
+    const RawColumn& c = *e.c;
+    if (sc.kind == ColumnKind::Numeric) {
+      if (e.text > 0)
+        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(e.text) + " value(s) are not numbers (first " +
+                            q(c.first_text) + " at line " + std::to_string(c.first_text_line) +
+                            ") and were imputed with the fitted median " + num(sc.impute));
+      if (!fitted_here && e.imputed - e.text > 0)
+        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(e.imputed - e.text) +
+                            " missing value(s) imputed with the fitted median " + num(sc.impute));
+    } else {
+      if (!fitted_here && e.unseen > 0)
+        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(e.unseen) +
+                            " value(s) were not seen when the schema was fitted (first " + q(e.first_unseen) +
+                            " at line " + std::to_string(e.first_unseen_line) + ") and are encoded as all zeros");
+      if (!fitted_here && e.imputed > 0)
+        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(e.imputed) +
+                            " missing value(s) imputed with the fitted most frequent category " +
+                            q(sc.categories[size_t(sc.impute_category)]));
+    }
+  }
+}
+
+// The target column c as class ids (classification: every label must be a fitted class) or values.
+Status encode_labels(const TableBuilder& t, const Schema& s, const RawColumn& c, Encoded* out) {
+  const int64_t R = t.rows();
+  out->has_labels = true;
+  if (s.task == Task::Regression) {
+    if (c.categorical)
+      return Status::invalid("the target column " + q(c.name) + " has text values (first " + q(c.first_text) +
+                             " at line " + std::to_string(c.first_text_line) + ") but the task is regression");
+    out->values.assign(c.num.begin(), c.num.end());
+    return Status::ok();
+  }
+  std::unordered_map<std::string, int32_t> cls;  // label -> class id
+  for (size_t k = 0; k < s.classes.size(); ++k) cls.emplace(s.classes[k], int32_t(k));
+  out->class_ids.resize(size_t(R));
+  for (int64_t r = 0; r < R; ++r) {
+    std::string label = c.categorical ? (c.ids[size_t(r)] >= 0 ? c.dict[size_t(c.ids[size_t(r)])] : std::string())
+                                      : num(c.num[size_t(r)]);
+    auto ci = cls.find(label);
+    if (ci == cls.end())
+      return Status::invalid("line " + std::to_string(t.lines[size_t(r)]) + ": target value " + q(label) +
+                             " in column " + q(c.name) + " is not one of the " + std::to_string(s.classes.size()) +
+                             " classes the schema was fitted with");
+    out->class_ids[size_t(r)] = ci->second;
+  }
+  return Status::ok();
+}
+
+// One ColumnInfo per file column (its kind as the schema reads it), and a notice for the file's
+// columns the schema does not know (unless fitted_here).
+void describe_columns(const TableBuilder& t, const Schema& s, int tcol, const std::vector<bool>& used, bool fitted_here,
+                      std::vector<ColumnInfo>* columns, std::vector<std::string>* warnings) {
+  std::unordered_map<std::string, ColumnKind> kind_of;
+  for (const SchemaColumn& sc : s.columns) kind_of.emplace(sc.name, sc.kind);
+  std::vector<std::string> extra;
+  for (size_t j = 0; j < t.columns.size(); ++j) {
+    const RawColumn& c = t.columns[j];
+    ColumnInfo info{c.name, ColumnKind::Ignored, c.missing};
+    auto ki = kind_of.find(c.name);
+    if (int(j) == tcol) info.kind = ColumnKind::Target;
+    else if (ki != kind_of.end() && ki->second != ColumnKind::Target) info.kind = ki->second;
+    if (!used[j]) extra.push_back(c.name);
+    columns->push_back(info);
+  }
+  if (!extra.empty() && !fitted_here)
+    warnings->push_back(std::to_string(extra.size()) + " column(s) not in the schema were ignored (" + q(extra[0]) +
+                        (extra.size() > 1 ? ", ..." : "") + ")");
+}
+
 }  // namespace
 
 const char* to_string(TaskOption t) {
@@ -209,137 +417,15 @@ Status apply_schema(const TableBuilder& t, const Schema& s, bool fitted_here, En
   if (int64_t(F) * R > kMaxCells)
     return Status::out_of_range("the encoded data would have " + std::to_string(R) + " rows x " + std::to_string(F) +
                                 " features, more than the limit of 2^27 cells");
-  std::unordered_map<std::string, size_t> by_name;
+  std::unordered_map<std::string, size_t> by_name;  // file column name -> index
   for (size_t j = 0; j < t.columns.size(); ++j) by_name.emplace(t.columns[j].name, j);
+  std::vector<bool> used(t.columns.size(), false);  // (file columns) the schema reads it
+  std::vector<Encoder> encs;
+  MOE_RETURN_IF_ERROR(make_encoders(t, s, by_name, &encs, &used));
   out->rows = R;
   out->num_features = F;
-  // Each output row is written exactly once: rows are encoded into a small cache-resident block
-  // (zeroed there) and appended, so the (R, F) matrix is never zero-filled and then rewritten.
-  out->features.reserve(size_t(R) * size_t(F));
-  std::vector<bool> used(t.columns.size(), false);
-  // One encoder per feature column, prepared once; rows are then encoded in blocks so the strided
-  // writes of every column land in a cache-sized slice of the (R, F) output.
-  struct Enc {
-    const SchemaColumn* sc;
-    const RawColumn* c;
-    int f0;                                          // first feature index
-    std::vector<double> dict_value;                  // numeric from a text column: id -> value (NaN)
-    std::vector<int32_t> map;                        // categorical: file id -> category index, -1 unseen
-    std::unordered_map<std::string, int32_t> cat_index;
-    int64_t imputed = 0, text = 0, unseen = 0, first_unseen_line = 0;
-    std::string first_unseen;
-  };
-  std::vector<Enc> encs;
-  int f0 = 0;
-  for (const SchemaColumn& sc : s.columns) {
-    auto it = by_name.find(sc.name);
-    if (sc.kind != ColumnKind::Numeric && sc.kind != ColumnKind::Categorical) {
-      if (it != by_name.end() && sc.kind == ColumnKind::Ignored) used[it->second] = true;
-      continue;
-    }
-    if (it == by_name.end())
-      return Status::invalid("column " + q(sc.name) + " is required by the schema but is not in the file");
-    used[it->second] = true;
-    Enc e;
-    e.sc = &sc;
-    e.c = &t.columns[it->second];
-    e.f0 = f0;
-    if (sc.kind == ColumnKind::Numeric) {
-      if (e.c->categorical)
-        for (const std::string& d : e.c->dict) {
-          double v = NAN;
-          if (parse_cell(d.data(), d.size(), '.', &v) != CellKind::Number) v = NAN;
-          e.dict_value.push_back(v);
-        }
-      f0 += 1;
-    } else {
-      for (size_t k = 0; k < sc.categories.size(); ++k) e.cat_index.emplace(sc.categories[k], int32_t(k));
-      if (e.c->categorical)
-        for (const std::string& d : e.c->dict) {
-          auto ci = e.cat_index.find(d);
-          e.map.push_back(ci == e.cat_index.end() ? -1 : ci->second);
-        }
-      f0 += int(sc.categories.size());
-    }
-    encs.push_back(std::move(e));
-  }
-  if (f0 != F) return Status::corrupt("the schema's feature names do not match its columns");
-  constexpr int64_t kBlock = 256;
-  std::vector<float> block(size_t(std::min<int64_t>(R, kBlock)) * size_t(F));  // (kBlock, F)
-  for (int64_t r0 = 0; r0 < R; r0 += kBlock) {
-    const int64_t r1 = std::min(R, r0 + kBlock);
-    std::fill(block.begin(), block.end(), 0.0f);
-    float* x = block.data();  // (r1 - r0, F): output row r is x + (r - r0) * F
-    for (Enc& e : encs) {
-      const SchemaColumn& sc = *e.sc;
-      const RawColumn& c = *e.c;
-      if (sc.kind == ColumnKind::Numeric) {
-        for (int64_t r = r0; r < r1; ++r) {
-          double v;
-          if (!c.categorical) {
-            v = c.num[size_t(r)];
-          } else {
-            int32_t id = c.ids[size_t(r)];
-            v = id >= 0 ? e.dict_value[size_t(id)] : NAN;
-            if (id != -1 && std::isnan(v)) ++e.text;
-          }
-          if (std::isnan(v)) { v = sc.impute; ++e.imputed; }
-          x[size_t(r - r0) * size_t(F) + size_t(e.f0)] = float((v - sc.mean) / sc.scale);
-        }
-        continue;
-      }
-      for (int64_t r = r0; r < r1; ++r) {
-        int32_t k = -1;
-        bool missing;
-        if (c.categorical) {
-          int32_t id = c.ids[size_t(r)];
-          missing = id == -1;
-          if (id >= 0) k = e.map[size_t(id)];
-        } else {
-          float v = c.num[size_t(r)];
-          missing = std::isnan(v);
-          if (!missing) {
-            auto ci = e.cat_index.find(num(v));
-            if (ci != e.cat_index.end()) k = ci->second;
-          }
-        }
-        if (missing) { k = sc.impute_category; ++e.imputed; }
-        if (k < 0) {
-          if (e.unseen++ == 0) {
-            e.first_unseen = c.categorical ? (c.ids[size_t(r)] >= 0 ? c.dict[size_t(c.ids[size_t(r)])] : "?")
-                                           : num(c.num[size_t(r)]);
-            e.first_unseen_line = t.lines[size_t(r)];
-          }
-          continue;
-        }
-        x[size_t(r - r0) * size_t(F) + size_t(e.f0 + k)] = 1.0f;
-      }
-    }
-    out->features.insert(out->features.end(), x, x + size_t(r1 - r0) * size_t(F));
-  }
-  for (const Enc& e : encs) {
-    const SchemaColumn& sc = *e.sc;
-    const RawColumn& c = *e.c;
-    if (sc.kind == ColumnKind::Numeric) {
-      if (e.text > 0)
-        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(e.text) + " value(s) are not numbers (first " +
-                            q(c.first_text) + " at line " + std::to_string(c.first_text_line) +
-                            ") and were imputed with the fitted median " + num(sc.impute));
-      if (!fitted_here && e.imputed - e.text > 0)
-        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(e.imputed - e.text) +
-                            " missing value(s) imputed with the fitted median " + num(sc.impute));
-    } else {
-      if (!fitted_here && e.unseen > 0)
-        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(e.unseen) +
-                            " value(s) were not seen when the schema was fitted (first " + q(e.first_unseen) +
-                            " at line " + std::to_string(e.first_unseen_line) + ") and are encoded as all zeros");
-      if (!fitted_here && e.imputed > 0)
-        warnings->push_back("column " + q(sc.name) + ": " + std::to_string(e.imputed) +
-                            " missing value(s) imputed with the fitted most frequent category " +
-                            q(sc.categories[size_t(sc.impute_category)]));
-    }
-  }
-  // Labels.
+  encode_rows(t, F, &encs, &out->features);
+  encoder_notices(encs, fitted_here, warnings);
   int tcol = -1;
   if (!s.target.empty()) {
     auto it = by_name.find(s.target);
@@ -347,44 +433,9 @@ Status apply_schema(const TableBuilder& t, const Schema& s, bool fitted_here, En
   }
   if (tcol >= 0) {
     used[size_t(tcol)] = true;
-    const RawColumn& c = t.columns[size_t(tcol)];
-    out->has_labels = true;
-    if (s.task == Task::Classification) {
-      std::unordered_map<std::string, int32_t> cls;
-      for (size_t k = 0; k < s.classes.size(); ++k) cls.emplace(s.classes[k], int32_t(k));
-      out->class_ids.resize(size_t(R));
-      for (int64_t r = 0; r < R; ++r) {
-        std::string label = c.categorical ? (c.ids[size_t(r)] >= 0 ? c.dict[size_t(c.ids[size_t(r)])] : std::string())
-                                          : num(c.num[size_t(r)]);
-        auto ci = cls.find(label);
-        if (ci == cls.end())
-          return Status::invalid("line " + std::to_string(t.lines[size_t(r)]) + ": target value " + q(label) +
-                                 " in column " + q(c.name) + " is not one of the " + std::to_string(s.classes.size()) +
-                                 " classes the schema was fitted with");
-        out->class_ids[size_t(r)] = ci->second;
-      }
-    } else {
-      if (c.categorical)
-        return Status::invalid("the target column " + q(c.name) + " has text values (first " + q(c.first_text) +
-                               " at line " + std::to_string(c.first_text_line) + ") but the task is regression");
-      out->values.assign(c.num.begin(), c.num.end());
-    }
+    MOE_RETURN_IF_ERROR(encode_labels(t, s, t.columns[size_t(tcol)], out));
   }
-  std::unordered_map<std::string, ColumnKind> kind_of;
-  for (const SchemaColumn& sc : s.columns) kind_of.emplace(sc.name, sc.kind);
-  std::vector<std::string> extra;
-  for (size_t j = 0; j < t.columns.size(); ++j) {
-    const RawColumn& c = t.columns[j];
-    ColumnInfo info{c.name, ColumnKind::Ignored, c.missing};
-    auto ki = kind_of.find(c.name);
-    if (int(j) == tcol) info.kind = ColumnKind::Target;
-    else if (ki != kind_of.end() && ki->second != ColumnKind::Target) info.kind = ki->second;
-    if (!used[j]) extra.push_back(c.name);
-    out->columns.push_back(info);
-  }
-  if (!extra.empty() && !fitted_here)
-    warnings->push_back(std::to_string(extra.size()) + " column(s) not in the schema were ignored (" + q(extra[0]) +
-                        (extra.size() > 1 ? ", ..." : "") + ")");
+  describe_columns(t, s, tcol, used, fitted_here, &out->columns, warnings);
   return Status::ok();
 }
 
