@@ -7,6 +7,7 @@ import type { DataInfo, ModelInfo, Task, TrainResult } from './protocol';
 import { registerServiceWorker } from './register-sw';
 import { DEFAULT_SAMPLE, SAMPLES } from './samples';
 import { WorkerClient } from './worker-client';
+import { mountAutoPanel } from './auto-panel';
 
 type State = 'loading' | 'ready' | 'training' | 'done' | 'cancelled' | 'error';
 
@@ -398,6 +399,7 @@ function wire(): void {
 
 async function start(): Promise<void> {
   registerServiceWorker();
+  mountAutoPanel(document.querySelector('main')!, () => current && { ...current, target: ui.target.value, task: ui.task.value });
   wire();
   clearResults();
   setState('loading', 'Loading the engine…');
