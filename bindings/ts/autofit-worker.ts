@@ -5,6 +5,7 @@ import { MoE } from './model.js';
 import { score } from './autofit-metrics.js';
 import type { FromWorker, ToWorker, TrialJob, TrialResult, WorkerData } from './autofit-protocol.js';
 import { isNode, nodeBuiltin } from './platform.js';
+import { fitScale, foldedModel, standardise, unstandardise, type TargetScale } from './autofit-target.js';
 
 type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
 
@@ -28,6 +29,11 @@ function rowsWhere(d: WorkerData, keep: (fold: number) => boolean): { x: Float32
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
+// Regression trains on standardised targets (see autofit-target.ts); classification as it is.
+function scaleOf(d: WorkerData, y: Int32Array | Float32Array): TargetScale | null {
+  return d.task === 'regression' ? fitScale(y as Float32Array, d.outputDim) : null;
+}
+
 function newModel(d: WorkerData, job: TrialJob): MoE {
   return new MoE({ ...job.options, inputDim: d.numFeatures, outputDim: d.outputDim, task: d.task });
 }
@@ -39,8 +45,11 @@ async function run(job: TrialJob): Promise<TrialResult> {
   if (job.finalEpochs !== undefined) {
     const model = newModel(d, job);
     try {
-      await model.fit(rowsWhere(d, () => true), { epochs: job.finalEpochs, batchSize: job.batchSize, seed: job.options.seed });
-      return { foldScores: [], foldEpochs: [], seconds: (now() - t0) / 1000, model: model.save() };
+      const all = rowsWhere(d, () => true);
+      const ts = scaleOf(d, all.y);
+      await model.fit(ts ? { x: all.x, y: standardise(all.y as Float32Array, ts) } : all,
+        { epochs: job.finalEpochs, batchSize: job.batchSize, seed: job.options.seed });
+      return { foldScores: [], foldEpochs: [], seconds: (now() - t0) / 1000, model: ts ? foldedModel(model, ts) : model.save() };
     } finally {
       model.dispose();
     }
@@ -49,11 +58,13 @@ async function run(job: TrialJob): Promise<TrialResult> {
   for (const f of job.folds) {
     const train = rowsWhere(d, (k) => k !== f);
     const val = rowsWhere(d, (k) => k === f);
+    const ts = scaleOf(d, train.y);
     const model = newModel(d, job);
     try {
-      const history = await model.fit(train, {
-        epochs: job.maxEpochs, batchSize: Math.min(job.batchSize, train.y.length), seed: (job.options.seed ?? 0) + f,
-        validationData: val, earlyStopping: { monitor: 'val_loss', patience: job.patience, restoreBestWeights: true },
+      const history = await model.fit(ts ? { x: train.x, y: standardise(train.y as Float32Array, ts) } : train, {
+        epochs: job.maxEpochs, batchSize: Math.min(job.batchSize, train.x.length / d.numFeatures), seed: (job.options.seed ?? 0) + f,
+        validationData: ts ? { x: val.x, y: standardise(val.y as Float32Array, ts) } : val,
+        earlyStopping: { monitor: 'val_loss', patience: job.patience, restoreBestWeights: true },
       });
       // The epoch whose weights were kept: the first minimum of the validation loss (1-based count).
       const losses = history.val_loss ?? [];
@@ -61,9 +72,9 @@ async function run(job: TrialJob): Promise<TrialResult> {
       for (let e = 1; e < losses.length; e++) if (losses[e] < losses[best]) best = e;
       result.foldEpochs.push(best + 1);
       const p = model.predict(val.x);
-      const s = score(job.metric, d.task, p, val.y, d.outputDim);
+      const s = score(job.metric, d.task, ts ? unstandardise(p, ts) : p, val.y, d.outputDim);
       result.foldScores.push(Number.isFinite(s) ? s : NaN);
-      if (job.wantModel && !result.model) result.model = model.save();
+      if (job.wantModel && !result.model) result.model = ts ? foldedModel(model, ts) : model.save();
     } finally {
       model.dispose();
     }

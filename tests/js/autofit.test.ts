@@ -140,6 +140,15 @@ describe('autoFit', () => {
     expect(full).toEqual([...full].sort((a, b) => a - b));
     r2.model.dispose();
     rmse.model.dispose();
+    // Targets far from 0 and wide: trials train on standardised targets, the model predicts raw values.
+    const far = Dataset.fromArrays(x, y.map((v) => 1000 + 50 * v), { numFeatures: 3, task: 'regression' });
+    const shifted = await autoFit(far, { trials: 3, workers: 2, metric: 'rmse' });
+    expect(shifted.leaderboard[0].score).toBeLessThan(0.7 * 50 * 0.7);
+    expect(shifted.model.evaluate(far).r2).toBeGreaterThan(0.5);
+    const back = await loadModel(shifted.model.save());
+    expect(back.predict(far)).toEqual(shifted.model.predict(far));
+    back.dispose();
+    shifted.model.dispose();
   });
 
   it('stops on its signal: resolves with the best trial so far, or rejects with AbortError before any', async () => {
