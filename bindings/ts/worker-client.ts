@@ -1,76 +1,131 @@
 // 'moe-wasm/worker': a Trainer with the MoE API (fit/predict/evaluate/gate/summary/save/dispose)
 // whose model lives in a Web Worker (browsers) or a worker_thread (Node), so the caller never blocks.
+// A WorkerSession holds one worker with its datasets (RemoteDataset, parsed once) and trainers.
 // Kept in the emitted .d.ts so a consumer's tsc (skipLibCheck: false) knows Symbol.(async)Dispose.
 /// <reference lib="esnext.disposable" preserve="true" />
 import { AbortError, MoEError } from './errors.js';
-import { Dataset, checkFeatures, checkLabels, type Schema } from './dataset.js';
+import { Dataset, checkFeatures, checkLabels, type CsvOptions, type Schema } from './dataset.js';
 import { toRawFitOptions } from './fit-options.js';
-import type { Data, EvaluateResult, FitOptions, History, Logs, ModelSummary } from './model.js';
+import type { EvaluateResult, FitOptions, History, Logs, ModelSummary } from './model.js';
 import { toRawConfig, type MoEOptions, type Task } from './options.js';
-import type { Request, Response, WireData, WireFitOptions } from './worker-protocol.js';
-import { isNode, nodeBuiltin } from './platform.js';
+import type { DatasetInfo, WireDataRef, WireFitOptions } from './worker-protocol.js';
 import { normalizeFitOptions } from './fit-callbacks.js';
+import { Channel, type TrainerInit } from './worker-channel.js';
+import { RemoteDataset } from './worker-dataset.js';
 
 export { MoEError, AbortError } from './errors.js';
+export { RemoteDataset } from './worker-dataset.js';
+export type { TrainerInit } from './worker-channel.js';
 
-interface Channel {
-  post(msg: Request, transfer?: Transferable[]): void;
-  terminate(): void;
-  /** Node: whether the worker keeps the process alive (only while a call is pending). */
-  hold?(busy: boolean): void;
+/** What a worker-side trainer accepts as data: an in-process Dataset or { x, y } (copied), or a RemoteDataset (by handle). */
+export type WorkerData = Dataset | RemoteDataset | { x: Float32Array | number[][]; y: Int32Array | Float32Array | number[] };
+type WorkerFitOptions = Omit<FitOptions, 'validationData'> & { validationData?: WorkerData };
+
+/** One worker holding datasets and models. Start with openWorker(); end with terminate(). */
+export class WorkerSession {
+  /** @internal */
+  readonly channel: Channel;
+
+  private constructor(init: TrainerInit) { this.channel = new Channel(init); }
+
+  /** Starts a worker and its engine: resolves once init() ran there. */
+  static async open(init: TrainerInit = {}): Promise<WorkerSession> {
+    const s = new WorkerSession(init);
+    try {
+      await s.channel.engine;
+    } catch (e) {
+      s.terminate();
+      throw e;
+    }
+    return s;
+  }
+
+  /** What init() resolved to in the worker: { simd, threads, version }. */
+  get engine(): Promise<{ simd: boolean; threads: number; version: string }> { return this.channel.engine; }
+
+  /** Dataset.fromCSV in the worker; the bytes are transferred when an ArrayBuffer/Uint8Array owns them alone. */
+  async fromCSV(input: string | Uint8Array | ArrayBuffer, options: CsvOptions = {}): Promise<RemoteDataset> {
+    let wire: string | Uint8Array;
+    if (typeof input === 'string') wire = input;
+    else if (input instanceof Uint8Array) wire = input.slice();
+    else if (input instanceof ArrayBuffer) wire = new Uint8Array(input.slice(0));
+    else throw new MoEError(`fromCSV: input must be a string, Uint8Array or ArrayBuffer, got ${input === null ? 'null' : typeof input}`);
+    const transfer = typeof wire === 'string' ? [] : [wire.buffer as ArrayBuffer];
+    const info = await this.channel.call({ type: 'csv', input: wire, options }, {}, transfer) as DatasetInfo;
+    return new RemoteDataset(this.channel, info);
+  }
+
+  /** A model in this worker (options validated here first); schema: the preprocessing it carries. */
+  async create<T extends Task = Task>(options: MoEOptions & { task?: T }, extra: { schema?: Schema | null } = {}): Promise<Trainer<T>> {
+    toRawConfig(options);
+    return Trainer._make<T>(this.channel, false, options, extra.schema ?? null);
+  }
+
+  /** Like MoE.forDataset: sized for the dataset and carrying its schema. */
+  forDataset<T extends Task = Task>(ds: Dataset | RemoteDataset, rest: Omit<MoEOptions, 'inputDim' | 'outputDim' | 'task'> = {}): Promise<Trainer<T>> {
+    if (!(ds instanceof Dataset) && !(ds instanceof RemoteDataset)) throw new MoEError('forDataset: the first argument must be a Dataset or RemoteDataset');
+    return this.create<T>({ ...rest, inputDim: ds.numFeatures, outputDim: ds.outputDim, task: ds.task as T }, { schema: ds.schema });
+  }
+
+  /** A model in this worker loaded from save() bytes (or a .safetensors export). */
+  load(bytes: Uint8Array | ArrayBuffer): Promise<Trainer> {
+    return Trainer._load(this.channel, false, bytes);
+  }
+
+  /** Ends the worker: its datasets and trainers are gone, pending calls reject with MoEError. */
+  terminate(reason = 'the worker session was terminated'): void { this.channel.terminate(reason); }
 }
 
-interface Pending {
-  resolve(v: unknown): void;
-  reject(e: unknown): void;
-  onEpoch?: (epoch: number, logs: Logs) => void;
-  onBatch?: (batch: number, logs: Logs) => void;
+/** Starts a worker for datasets and trainers: `const w = await openWorker(); const ds = await w.fromCSV(bytes)`. */
+export function openWorker(init: TrainerInit = {}): Promise<WorkerSession> {
+  return WorkerSession.open(init);
 }
 
-type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
-
-export interface TrainerInit {
-  /** Same meaning as init({ simd }) in the worker. */
-  simd?: boolean;
-  /** Same meaning as init({ wasmUrl }) in the worker (a string or URL; relative URLs resolve against the page). */
-  wasmUrl?: string | URL;
-  /**
-   * The worker script: default `new URL('./worker-host.js', import.meta.url)`, which Vite and webpack
-   * bundle by themselves. With Rollup or esbuild, add `moe-wasm/worker-host` as a second entry point
-   * and pass its output URL here.
-   */
-  workerUrl?: string | URL;
-}
-
-/** The wasmUrl as a string the worker can receive, resolved against this page (the worker's base differs). */
-function wireWasmUrl(init: TrainerInit): { wasmUrl?: string } {
-  if (init.wasmUrl === undefined) return {};
-  if (typeof init.wasmUrl !== 'string' && !(init.wasmUrl instanceof URL)) throw new MoEError('createTrainer: wasmUrl must be a string or a URL');
-  const base = typeof location === 'object' && location ? location.href : undefined;
-  return { wasmUrl: base ? new URL(String(init.wasmUrl), base).href : String(init.wasmUrl) };
-}
-
-/** A model in a worker. Create with createTrainer / Trainer.forDataset / Trainer.load; end with dispose(). */
+/** A model in a worker. Create with createTrainer / Trainer.forDataset / Trainer.load or a WorkerSession; end with dispose(). */
 export class Trainer<T extends Task = Task> {
-  #channel: Channel | null = null;
-  #pending = new Map<number, Pending>();
-  #nextId = 1;
-  #dead: string | null = null;
+  #channel: Channel;
+  /** Whether dispose() ends the worker (a trainer made by createTrainer has a worker of its own). */
+  #owns: boolean;
+  #model = 0;
+  #disposed: string | null = null;
   #options: Required<MoEOptions> | null = null;
   #schema: Schema | null = null;
 
-  private constructor() {}
+  private constructor(channel: Channel, owns: boolean) { this.#channel = channel; this.#owns = owns; }
+
+  /** @internal */
+  static async _make<T extends Task>(channel: Channel, owns: boolean, options: MoEOptions, schema: Schema | null): Promise<Trainer<T>> {
+    const t = new Trainer<T>(channel, owns);
+    const r = await channel.call({ type: 'create', options, schema }) as { model: number; options: Required<MoEOptions> };
+    t.#model = r.model;
+    t.#options = r.options;
+    t.#schema = schema;
+    return t;
+  }
+
+  /** @internal */
+  static async _load(channel: Channel, owns: boolean, bytes: Uint8Array | ArrayBuffer): Promise<Trainer> {
+    if (!(bytes instanceof Uint8Array) && !((bytes as unknown) instanceof ArrayBuffer)) {
+      throw new MoEError(`Trainer.load: expected a Uint8Array or ArrayBuffer, got ${bytes === null ? 'null' : typeof bytes}`);
+    }
+    const t = new Trainer(channel, owns);
+    const r = await channel.call({ type: 'load', bytes: new Uint8Array(bytes.slice(0)) }) as { model: number; options: Required<MoEOptions>; schema: Schema | null };
+    t.#model = r.model;
+    t.#options = r.options;
+    t.#schema = r.schema;
+    return t;
+  }
 
   /** Starts a worker and builds a model in it with the MoE options (validated here first). */
   static async create<T extends Task = Task>(options: MoEOptions & { task?: T }, init: TrainerInit & { schema?: Schema | null } = {}): Promise<Trainer<T>> {
     toRawConfig(options);
-    const wasm = wireWasmUrl(init);
-    const t = new Trainer<T>();
-    t.#start(init);
-    const r = await t.#call({ type: 'create', simd: init.simd, ...wasm, options, schema: init.schema ?? null }) as { options: Required<MoEOptions> };
-    t.#options = r.options;
-    t.#schema = init.schema ?? null;
-    return t;
+    const channel = new Channel(init);
+    try {
+      return await Trainer._make<T>(channel, true, options, init.schema ?? null);
+    } catch (e) {
+      channel.terminate('the trainer could not be created');
+      throw e;
+    }
   }
 
   /** Like MoE.forDataset: sized for the dataset and carrying its schema. */
@@ -84,106 +139,37 @@ export class Trainer<T extends Task = Task> {
     if (!(bytes instanceof Uint8Array) && !((bytes as unknown) instanceof ArrayBuffer)) {
       throw new MoEError(`Trainer.load: expected a Uint8Array or ArrayBuffer, got ${bytes === null ? 'null' : typeof bytes}`);
     }
-    const wasm = wireWasmUrl(init);
-    const t = new Trainer();
-    t.#start(init);
+    const channel = new Channel(init);
     try {
-      const r = await t.#call({ type: 'load', simd: init.simd, ...wasm, bytes: new Uint8Array(bytes.slice(0)) }) as { options: Required<MoEOptions>; schema: Schema | null };
-      t.#options = r.options;
-      t.#schema = r.schema;
+      return await Trainer._load(channel, true, bytes);
     } catch (e) {
-      t.terminate();
+      channel.terminate('the model could not be loaded');
       throw e;
     }
-    return t;
   }
 
   get options(): Required<MoEOptions> { this.#alive(); return this.#options!; }
   get schema(): Schema | null { return this.#schema; }
 
-  #start(init: TrainerInit): void {
-    const onMessage = (msg: Response) => this.#onMessage(msg);
-    if (isNode) {
-      // Not `new URL(literal, import.meta.url)`: browser bundlers must not see (and emit) this path.
-      const { Worker: NodeWorker } = nodeBuiltin('node:worker_threads');
-      const here = import.meta.url;
-      const w = new NodeWorker(new URL(init.workerUrl !== undefined ? String(init.workerUrl) : './worker-host.js', here));
-      w.on('message', onMessage);
-      w.on('error', (e: Error) => this.#fail(`the trainer worker crashed: ${e.message}`));
-      w.on('exit', (code: number) => this.#fail(`the trainer worker exited (code ${code})`));
-      // An idle worker must not keep Node running (a trainer the program forgot to dispose).
-      w.unref();
-      this.#channel = {
-        post: (m, t) => w.postMessage(m, t), terminate: () => { void w.terminate(); },
-        hold: (busy) => { if (busy) w.ref(); else w.unref(); },
-      };
-    } else {
-      // The literal `new Worker(new URL('./worker-host.js', import.meta.url), ...)` is the pattern
-      // Vite and webpack recognise and bundle; workerUrl serves bundlers that do not (Rollup, esbuild).
-      const w = init.workerUrl !== undefined
-        ? new Worker(init.workerUrl, { type: 'module' })
-        : new Worker(new URL('./worker-host.js', import.meta.url), { type: 'module' });
-      w.onmessage = (e: MessageEvent) => onMessage(e.data as Response);
-      w.onerror = (e: ErrorEvent) => { e.preventDefault?.(); this.#fail(`the trainer worker crashed: ${e.message || 'unknown error'}`); };
-      w.onmessageerror = () => this.#fail('the trainer worker sent a message that could not be read');
-      this.#channel = { post: (m, t) => w.postMessage(m, t ?? []), terminate: () => w.terminate() };
-    }
+  #alive(): void {
+    if (this.#disposed) throw new MoEError(this.#disposed);
+    this.#channel.alive();
   }
 
-  #alive(): Channel {
-    if (this.#dead) throw new MoEError(this.#dead);
-    return this.#channel!;
-  }
-
-  #call(req: Distribute<Request>, hooks: Omit<Pending, 'resolve' | 'reject'> = {}, transfer?: Transferable[]): Promise<unknown> & { id: number } {
-    const id = this.#nextId++;
-    let p: Promise<unknown>;
+  #call(req: Parameters<Channel['call']>[0], hooks: Parameters<Channel['call']>[1] = {}, transfer?: Transferable[]): Promise<unknown> & { id: number } {
     try {
-      const channel = this.#alive();
-      p = new Promise((resolve, reject) => {
-        this.#pending.set(id, { resolve, reject, ...hooks });
-        try {
-          channel.post({ ...req, id } as Request, transfer);
-        } catch (e) {
-          // Not structured-clonable (a function, a symbol...): nothing was sent.
-          this.#pending.delete(id);
-          reject(new MoEError(`${req.type}: an argument cannot be sent to the worker (${e instanceof Error ? e.message : String(e)}); ` +
-            'pass plain data: numbers, strings, booleans, arrays, typed arrays'));
-          return;
-        }
-        if (this.#pending.size === 1) channel.hold?.(true);
-      });
+      this.#alive();
     } catch (e) {
-      p = Promise.reject(e);
+      return Object.assign(Promise.reject(e), { id: 0 });
     }
-    return Object.assign(p, { id });
-  }
-
-  #onMessage(msg: Response): void {
-    const p = this.#pending.get(msg.id);
-    if (!p) return;
-    if (msg.type === 'epoch') { p.onEpoch?.(msg.epoch, msg.logs); return; }
-    if (msg.type === 'batch') { p.onBatch?.(msg.batch, msg.logs); return; }
-    this.#pending.delete(msg.id);
-    if (this.#pending.size === 0) this.#channel?.hold?.(false);
-    if (msg.type === 'result') p.resolve(msg.value);
-    else if (msg.name === 'AbortError') p.reject(new AbortError(msg.message));
-    else p.reject(new MoEError(msg.message, msg.code ?? 'Internal'));
-  }
-
-  // The worker is gone: every pending call rejects, every later call throws this message.
-  #fail(reason: string): void {
-    if (this.#dead) return;
-    this.#dead = reason;
-    for (const p of this.#pending.values()) p.reject(new MoEError(reason, 'Internal'));
-    this.#pending.clear();
+    return this.#channel.call(req, hooks, transfer);
   }
 
   /** Trains in the worker; callbacks run here as progress messages arrive; signal aborts the fit. */
-  async fit(data: Data, fitOptions: FitOptions = {}): Promise<History> {
+  async fit(data: WorkerData, fitOptions: WorkerFitOptions = {}): Promise<History> {
     // The checks MoE.fit runs in the worker, run here first so a bad option fails before any transfer.
     toRawFitOptions(fitOptions as Record<string, unknown>);
-    const options = normalizeFitOptions(fitOptions) as Omit<FitOptions, 'validationData'> & { validationData?: Data };
+    const options = normalizeFitOptions(fitOptions as FitOptions) as WorkerFitOptions;
     const { onEpochEnd, onBatchEnd, onTrainBegin, onTrainEnd, signal, validationData, ...rest } = options;
     const foreign = notPlainData(rest, '');
     if (foreign) throw new MoEError(`fit: option ${foreign} cannot be sent to the worker: fit options are plain data (callbacks are onTrainBegin, onTrainEnd, onEpochEnd, onBatchEnd)`);
@@ -202,8 +188,8 @@ export class Trainer<T extends Task = Task> {
         if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).catch(stop);
       } catch (e) { stop(e); }
     };
-    const call = this.#call({ type: 'fit', data: this.#wire(data), options: wire }, { onEpoch: safe(onEpochEnd), onBatch: safe(onBatchEnd) });
-    const onAbort = () => { if (!this.#dead) this.#channel!.post({ id: this.#nextId++, type: 'abort', target: call.id }); };
+    const call = this.#call({ type: 'fit', model: this.#model, data: this.#wire(data), options: wire }, { onEpoch: safe(onEpochEnd), onBatch: safe(onBatchEnd) });
+    const onAbort = () => this.#channel.send({ type: 'abort', target: call.id });
     signal?.addEventListener('abort', onAbort, { once: true });
     let history: History;
     try {
@@ -219,7 +205,8 @@ export class Trainer<T extends Task = Task> {
     return history;
   }
 
-  #wire(data: Data): WireData {
+  #wire(data: WorkerData): WireDataRef {
+    if (data instanceof RemoteDataset) return data.ref(this.#channel);
     if (data instanceof Dataset) {
       if (!data.labels) throw new MoEError('the dataset has no target column');
       return { x: data.features.slice(), y: data.labels.slice() };
@@ -232,45 +219,52 @@ export class Trainer<T extends Task = Task> {
     return { x, y };
   }
 
-  #x(x: Float32Array | number[][] | Dataset): Float32Array {
-    if (x instanceof Dataset) return x.features.slice();
-    return x instanceof Float32Array ? x.slice() : checkFeatures(x, this.options.inputDim, 'x');
+  #x(x: Float32Array | number[][] | Dataset | RemoteDataset): { x: Float32Array | { dataset: number }; transfer: Transferable[] } {
+    if (x instanceof RemoteDataset) return { x: x.ref(this.#channel), transfer: [] };
+    const xs = x instanceof Dataset ? x.features.slice() : x instanceof Float32Array ? x.slice() : checkFeatures(x, this.options.inputDim, 'x');
+    return { x: xs, transfer: [xs.buffer as ArrayBuffer] };
   }
 
-  async predict(x: Float32Array | number[][] | Dataset): Promise<Float32Array> {
-    const xs = this.#x(x);
-    return await this.#call({ type: 'predict', x: xs }, {}, [xs.buffer]) as Float32Array;
+  /** (rows, outputDim): class probabilities or values. */
+  async predict(x: Float32Array | number[][] | Dataset | RemoteDataset): Promise<Float32Array> {
+    const w = this.#x(x);
+    return await this.#call({ type: 'predict', model: this.#model, x: w.x }, {}, w.transfer) as Float32Array;
   }
 
-  async gate(x: Float32Array | number[][] | Dataset): Promise<Float32Array> {
-    const xs = this.#x(x);
-    return await this.#call({ type: 'gate', x: xs }, {}, [xs.buffer]) as Float32Array;
+  /** (rows, experts): the gate's weight of every expert per row. */
+  async gate(x: Float32Array | number[][] | Dataset | RemoteDataset): Promise<Float32Array> {
+    const w = this.#x(x);
+    return await this.#call({ type: 'gate', model: this.#model, x: w.x }, {}, w.transfer) as Float32Array;
   }
 
-  async evaluate(data: Data): Promise<EvaluateResult<T>> {
-    return await this.#call({ type: 'evaluate', data: this.#wire(data) }) as EvaluateResult<T>;
+  async evaluate(data: WorkerData): Promise<EvaluateResult<T>> {
+    return await this.#call({ type: 'evaluate', model: this.#model, data: this.#wire(data) }) as EvaluateResult<T>;
   }
 
   async summary(): Promise<ModelSummary> {
-    return await this.#call({ type: 'summary' }) as ModelSummary;
+    return await this.#call({ type: 'summary', model: this.#model }) as ModelSummary;
   }
 
   async save(): Promise<Uint8Array> {
-    return await this.#call({ type: 'save' }) as Uint8Array;
+    return await this.#call({ type: 'save', model: this.#model }) as Uint8Array;
   }
 
-  /** Frees the model and ends the worker. Pending calls reject; later calls throw MoEError. */
+  /** MoE.toONNX in the worker. */
+  async toONNX(): Promise<Uint8Array> {
+    return await this.#call({ type: 'onnx', model: this.#model }) as Uint8Array;
+  }
+
+  /** Frees the model (and ends the worker when the trainer has its own). Later calls throw MoEError. */
   async dispose(): Promise<void> {
-    if (this.#dead) return;
-    try { await this.#call({ type: 'dispose' }); } catch { /* the worker ends either way */ }
-    this.terminate('the trainer has been disposed');
+    if (this.#disposed || this.#channel.dead) return;
+    try { await this.#call({ type: 'dispose', model: this.#model }); } catch { /* the worker ends either way */ }
+    this.#disposed = 'the trainer has been disposed';
+    if (this.#owns) this.#channel.terminate('the trainer has been disposed');
   }
 
   /** Ends the worker at once (last resort: abort via signal first). Pending calls reject. */
   terminate(reason = 'the trainer worker was terminated'): void {
-    if (this.#dead) return;
-    this.#fail(reason);
-    this.#channel?.terminate();
+    this.#channel.terminate(reason);
   }
 
   async [Symbol.asyncDispose](): Promise<void> { await this.dispose(); }

@@ -1,44 +1,74 @@
 // The worker side of 'moe-wasm/worker': runs inside a Web Worker (module worker) or a Node
-// worker_thread, owns one MoE model and answers the requests of worker-client.ts.
-import { init, MoE, loadModel, MoEError } from './index.js';
-import type { Request, Response } from './worker-protocol.js';
+// worker_thread, owns the datasets and models it was asked to make (by handle) and answers the
+// requests of worker-channel.ts. Every rule is the in-process API's: this file only dispatches.
+import { init, Dataset, MoE, loadModel, MoEError } from './index.js';
+import type { DatasetInfo, DatasetRef, Request, Response, WireDataRef } from './worker-protocol.js';
+import type { Data } from './model.js';
 import { isNode, nodeBuiltin } from './platform.js';
 
 type Post = (msg: Response, transfer?: Transferable[]) => void;
 
-let model: MoE | null = null;
+const models = new Map<number, MoE>();
+const datasets = new Map<number, Dataset>();
 const fits = new Map<number, AbortController>();
+let nextHandle = 1;
+// The engine the first 'init' started: every later request waits for it (messages arrive while it loads).
+let ready: Promise<unknown> = Promise.resolve();
 
-function need(): MoE {
-  if (!model) throw new MoEError('the trainer has no model (it was disposed)');
-  return model;
+function model(handle: number): MoE {
+  const m = models.get(handle);
+  if (!m) throw new MoEError('the trainer has no model (it was disposed)');
+  return m;
 }
 
-function initOptions(req: { simd?: boolean; wasmUrl?: string }): { simd?: boolean; wasmUrl?: string } {
-  return { ...(req.simd === undefined ? {} : { simd: req.simd }), ...(req.wasmUrl === undefined ? {} : { wasmUrl: req.wasmUrl }) };
+function dataset(ref: DatasetRef): Dataset {
+  const d = datasets.get(ref.dataset);
+  if (!d) throw new MoEError('the dataset is not in the worker any more (it was disposed)');
+  return d;
+}
+
+const isRef = (v: unknown): v is DatasetRef => !!v && typeof v === 'object' && 'dataset' in v;
+const data = (d: WireDataRef): Data => (isRef(d) ? dataset(d) : d);
+
+function keepModel(m: MoE): number {
+  const h = nextHandle++;
+  models.set(h, m);
+  return h;
+}
+
+function keepDataset(d: Dataset): DatasetInfo {
+  const handle = nextHandle++;
+  datasets.set(handle, d);
+  return {
+    handle, numRows: d.numRows, numFeatures: d.numFeatures, outputDim: d.outputDim, task: d.task,
+    featureNames: d.featureNames, classes: d.classes, columns: d.columns, warnings: d.warnings,
+    schema: d.schema, labels: d.labels ? d.labels.slice() : null,
+  };
 }
 
 async function handle(req: Request, post: Post): Promise<unknown> {
+  if (req.type !== 'init' && req.type !== 'abort') await ready.catch(() => undefined);
   switch (req.type) {
+    case 'init':
+      return (ready = init({ ...(req.simd === undefined ? {} : { simd: req.simd }), ...(req.wasmUrl === undefined ? {} : { wasmUrl: req.wasmUrl }) }));
     case 'create': {
-      await init(initOptions(req));
-      model = new MoE(req.options);
-      if (req.schema) (model as unknown as { _setSchema(s: unknown): void })._setSchema(req.schema);
-      return { summary: model.summary(), options: model.options };
+      const m = new MoE(req.options);
+      if (req.schema) (m as unknown as { _setSchema(s: unknown): void })._setSchema(req.schema);
+      return { model: keepModel(m), options: m.options };
     }
     case 'load': {
-      await init(initOptions(req));
-      model = await loadModel(req.bytes);
-      return { summary: model.summary(), options: model.options, schema: model.schema };
+      const m = await loadModel(req.bytes);
+      return { model: keepModel(m), options: m.options, schema: m.schema };
     }
     case 'fit': {
-      const m = need();
+      const m = model(req.model);
       const controller = new AbortController();
       fits.set(req.id, controller);
       try {
-        const { wantBatchEnd, ...opts } = req.options;
-        return await m.fit(req.data, {
+        const { wantBatchEnd, validationData, ...opts } = req.options;
+        return await m.fit(data(req.data), {
           ...opts,
+          ...(validationData === undefined ? {} : { validationData: data(validationData) }),
           signal: controller.signal,
           onEpochEnd: (epoch, logs) => post({ id: req.id, type: 'epoch', epoch, logs }),
           onBatchEnd: wantBatchEnd ? (batch, logs) => post({ id: req.id, type: 'batch', batch, logs }) : undefined,
@@ -50,14 +80,21 @@ async function handle(req: Request, post: Post): Promise<unknown> {
     case 'abort':
       fits.get(req.target)?.abort();
       return null;
-    case 'predict': return need().predict(req.x);
-    case 'gate': return need().gate(req.x);
-    case 'evaluate': return need().evaluate(req.data);
-    case 'summary': return need().summary();
-    case 'save': return need().save();
+    case 'predict': return model(req.model).predict(isRef(req.x) ? dataset(req.x) : req.x);
+    case 'gate': return model(req.model).gate(isRef(req.x) ? dataset(req.x) : req.x);
+    case 'evaluate': return model(req.model).evaluate(data(req.data));
+    case 'summary': return model(req.model).summary();
+    case 'save': return model(req.model).save();
+    case 'onnx': return model(req.model).toONNX();
     case 'dispose':
-      model?.dispose();
-      model = null;
+      models.get(req.model)?.dispose();
+      models.delete(req.model);
+      return null;
+    case 'csv': return keepDataset(Dataset.fromCSV(req.input, req.options as Parameters<typeof Dataset.fromCSV>[1]));
+    case 'split': return dataset(req).split(req.fraction, req.options).map(keepDataset);
+    case 'features': return dataset(req).features.slice();
+    case 'disposeDataset':
+      datasets.delete(req.dataset);
       return null;
   }
 }
