@@ -119,8 +119,13 @@ export class Channel {
   #onMessage(msg: Response): void {
     const p = this.#pending.get(msg.id);
     if (!p) return;
-    if (msg.type === 'epoch') { p.onEpoch?.(msg.epoch, msg.logs); return; }
-    if (msg.type === 'batch') { p.onBatch?.(msg.batch, msg.logs); return; }
+    if (msg.type === 'progress') {
+      for (const e of msg.events) {
+        if (e.kind === 'epoch') p.onEpoch?.(e.epoch, e.logs);
+        else p.onBatch?.(e.batch, e.logs);
+      }
+      return;
+    }
     this.#pending.delete(msg.id);
     if (this.#pending.size === 0) this.#hold(false);
     if (msg.type === 'result') p.resolve(msg.value);

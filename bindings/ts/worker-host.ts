@@ -2,7 +2,7 @@
 // worker_thread, owns the datasets and models it was asked to make (by handle) and answers the
 // requests of worker-channel.ts. Every rule is the in-process API's: this file only dispatches.
 import { init, Dataset, MoE, loadModel, MoEError } from './index.js';
-import type { DatasetInfo, DatasetRef, Request, Response, WireDataRef } from './worker-protocol.js';
+import { PROGRESS_MS, type DatasetInfo, type DatasetRef, type ProgressEvent, type Request, type Response, type WireDataRef } from './worker-protocol.js';
 import type { Data } from './model.js';
 import { isNode, nodeBuiltin } from './platform.js';
 
@@ -64,16 +64,28 @@ async function handle(req: Request, post: Post): Promise<unknown> {
       const m = model(req.model);
       const controller = new AbortController();
       fits.set(req.id, controller);
+      let events: ProgressEvent[] = [];
+      let last = 0;
+      const flush = () => {
+        if (events.length) post({ id: req.id, type: 'progress', events });
+        events = [];
+        last = Date.now();
+      };
+      const push = (e: ProgressEvent) => {
+        events.push(e);
+        if (Date.now() - last >= PROGRESS_MS) flush();
+      };
       try {
         const { wantBatchEnd, validationData, ...opts } = req.options;
         return await m.fit(data(req.data), {
           ...opts,
           ...(validationData === undefined ? {} : { validationData: data(validationData) }),
           signal: controller.signal,
-          onEpochEnd: (epoch, logs) => post({ id: req.id, type: 'epoch', epoch, logs }),
-          onBatchEnd: wantBatchEnd ? (batch, logs) => post({ id: req.id, type: 'batch', batch, logs }) : undefined,
+          onEpochEnd: (epoch, logs) => push({ kind: 'epoch', epoch, logs }),
+          onBatchEnd: wantBatchEnd ? (batch, logs) => push({ kind: 'batch', batch, logs }) : undefined,
         });
       } finally {
+        flush();
         fits.delete(req.id);
       }
     }

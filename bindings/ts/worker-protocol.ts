@@ -53,5 +53,10 @@ export type Request =
 export type Response =
   | { id: number; type: 'result'; value: unknown }
   | { id: number; type: 'error'; name: string; message: string; code?: string }
-  | { id: number; type: 'epoch'; epoch: number; logs: Logs }
-  | { id: number; type: 'batch'; batch: number; logs: Logs };
+  /** Progress of a fit, in order: several epoch/batch ends at most every PROGRESS_MS (a fast fit cannot flood the caller). */
+  | { id: number; type: 'progress'; events: ProgressEvent[] };
+
+export type ProgressEvent = { kind: 'epoch'; epoch: number; logs: Logs } | { kind: 'batch'; batch: number; logs: Logs };
+
+/** The longest a progress event waits in the worker before it is posted. */
+export const PROGRESS_MS = 40;

@@ -20,8 +20,8 @@ async function foreignOrigin(): Promise<{ url: string; hits: () => number; close
 }
 
 async function trainingWorker(page: Page): Promise<Worker> {
-  await expect.poll(() => page.workers().some((w) => /train-worker/.test(w.url()))).toBe(true);
-  return page.workers().find((w) => /train-worker/.test(w.url()))!;
+  await expect.poll(() => page.workers().some((w) => /worker-host/.test(w.url()))).toBe(true);
+  return page.workers().find((w) => /worker-host/.test(w.url()))!;
 }
 
 // What the training worker may do: run eval, fetch another origin.

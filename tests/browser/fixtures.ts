@@ -91,8 +91,10 @@ export async function trainToDone(page: Page): Promise<void> {
   await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
 }
 
-export async function readDownload(page: Page, testId: string): Promise<Buffer> {
+/** Clicks a download button and returns the file's bytes; `name`: the file name the page must offer. */
+export async function readDownload(page: Page, testId: string, name?: string): Promise<Buffer> {
   const [dl] = await Promise.all([page.waitForEvent('download'), byId(page, testId).click()]);
+  if (name !== undefined) expect(dl.suggestedFilename()).toBe(name);
   const path = await dl.path();
   const { readFile } = await import('node:fs/promises');
   return readFile(path);

@@ -54,12 +54,21 @@ test('a CSV dropped on the page is used', async ({ page, site }) => {
   await expect(byId(page, 'target-select')).toHaveValue('kind');
 });
 
-test('an out-of-range option is named in the error region and nothing starts', async ({ page, site }) => {
+test('an out-of-range option is named in the error region (the package\'s own message) and nothing starts', async ({ page, site }) => {
   await page.goto(site);
   await waitReady(page);
   await byId(page, 'experts-input').fill('0');
   await byId(page, 'train-button').click();
-  await expect(byId(page, 'error')).toContainText('Experts');
+  // The page keeps no limits of its own: the range is the package's (from the C++ validation).
+  await expect(byId(page, 'error')).toContainText('experts must be an integer in [1, 1024], got 0');
+  await byId(page, 'experts-input').fill('2.5');
+  await byId(page, 'train-button').click();
+  await expect(byId(page, 'error')).toContainText('got 2.5');
+  await byId(page, 'learning-rate-input').fill('');
+  await byId(page, 'experts-input').fill('3');
+  await byId(page, 'train-button').click();
+  await expect(byId(page, 'error')).toContainText('learningRate');
+  await byId(page, 'learning-rate-input').fill('0.01');
   await expect(page.locator('body')).toHaveAttribute('data-state', 'ready');
   await byId(page, 'experts-input').fill('3');
   await setEpochs(page, 2);

@@ -11,14 +11,14 @@ test('a downloaded model, loaded again, predicts exactly the same', async ({ pag
   await setEpochs(page, 5);
   await trainToDone(page);
 
-  const before = (await readDownload(page, 'download-predictions')).toString('utf8');
+  const before = (await readDownload(page, 'download-predictions', 'penguins-species-predictions.csv')).toString('utf8');
   const lines = before.trim().split('\n');
   expect(lines[0]).toMatch(/^row,predicted,p_/);
   expect(lines).toHaveLength(345);
-  const modelBytes = await readDownload(page, 'download-model');
+  const modelBytes = await readDownload(page, 'download-model', 'penguins-species.moe');
   expect(modelBytes.length).toBeGreaterThan(100);
   // The ONNX export of the same model opens in ONNX Runtime with the documented names.
-  const onnx = await readDownload(page, 'download-onnx');
+  const onnx = await readDownload(page, 'download-onnx', 'penguins-species.onnx');
   const session = await ort.InferenceSession.create(new Uint8Array(onnx));
   expect(session.inputNames).toEqual(['features']);
   expect(session.outputNames).toEqual(['probabilities']);
@@ -28,10 +28,10 @@ test('a downloaded model, loaded again, predicts exactly the same', async ({ pag
   await waitReady(page);
   await chooseSample(page, 'penguins');
   await expect(byId(page, 'download-predictions')).toBeDisabled();
-  await byId(page, 'load-model-input').setInputFiles({ name: 'model.moe', mimeType: 'application/octet-stream', buffer: modelBytes });
-  await expect(byId(page, 'status')).toContainText('Loaded model.moe');
+  await byId(page, 'load-model-input').setInputFiles({ name: 'penguins-species.moe', mimeType: 'application/octet-stream', buffer: modelBytes });
+  await expect(byId(page, 'status')).toContainText('Loaded penguins-species.moe');
   await expect(byId(page, 'download-predictions')).toBeEnabled();
-  const after = (await readDownload(page, 'download-predictions')).toString('utf8');
+  const after = (await readDownload(page, 'download-predictions', 'penguins-species-predictions.csv')).toString('utf8');
   expect(after).toBe(before);
 
   // A new CSV without the target column: the loaded model still predicts every row, the same way.

@@ -22,20 +22,20 @@ export function keepFlows(env: Env): void {
       await setEpochs(page, 5);
       await trainToDone(page);
 
-      const before = (await download(s, 'download-predictions', 'predictions.csv')).toString('utf8');
+      const before = (await download(s, 'download-predictions', 'penguins-species-predictions.csv')).toString('utf8');
       const lines = before.trim().split('\n');
       expect(lines[0]).toMatch(/^row,predicted,p_/);
       expect(lines).toHaveLength(345);
-      const modelBytes = await download(s, 'download-model', 'model.moe');
+      const modelBytes = await download(s, 'download-model', 'penguins-species.moe');
       expect(modelBytes.length).toBeGreaterThan(100);
 
       // A fresh page (new worker, nothing in memory): load the model and predict on the same sample.
       await page.reload();
       await waitReady(page);
       await chooseSample(page, 'penguins');
-      await upload(page, 'load-model-input', 'model.moe', modelBytes);
-      await waitText(page, sel('status'), 'Loaded model.moe');
-      const after = (await download(s, 'download-predictions', 'predictions.csv')).toString('utf8');
+      await upload(page, 'load-model-input', 'penguins-species.moe', modelBytes);
+      await waitText(page, sel('status'), 'Loaded penguins-species.moe');
+      const after = (await download(s, 'download-predictions', 'penguins-species-predictions.csv')).toString('utf8');
       expect(after).toBe(before);
       expect(await isHidden(page, '[data-testid="error"]')).toBe(true);
     }));

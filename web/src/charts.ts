@@ -2,7 +2,7 @@
 // the 2-D "which expert wins" canvas. Pure rendering from plain data; all text via textContent.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { EpochLogs, ExpertMap, ExpertUsage } from './protocol';
+import type { EpochLogs, ExpertMap, ExpertUsage } from './view-types';
 
 /** Minimum pause between redraws; it grows to 10x the last redraw's cost so drawing stays under ~10% of the main thread. */
 const RENDER_MS = 100;

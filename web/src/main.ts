@@ -1,70 +1,75 @@
-// The demo page's controller: wires the form, the training worker and the pictures together.
-// It never touches moe-wasm directly (the worker does) and never puts data into innerHTML.
-import { LossChart, drawExpertMap, renderConfusion, renderUsage } from './charts';
+// The demo page's controller: wires the form to moe-wasm/worker (engine.ts) and the views (data-view,
+// results, charts). Every parse, fit, prediction and gate runs in the package's worker; the page only
+// decides what to show. It never puts data into innerHTML.
+import { toCsv } from 'moe-wasm';
+import type { RemoteDataset, Trainer } from 'moe-wasm/worker';
+import { expertUsage, confusion, featureMap, tellingPair } from './analysis';
+import { LossChart } from './charts';
 import { MAX_FILE_BYTES, previewRows, rejectReason } from './csv-preview';
-import { readOptions } from './options';
-import type { DataInfo, ModelInfo, Task, TrainResult } from './protocol';
-import { registerServiceWorker } from './register-sw';
-import { DEFAULT_SAMPLE, SAMPLES } from './samples';
-import { WorkerClient } from './worker-client';
+import { clearData, renderHeaderOnly, renderInfo, renderPreview, type DataView } from './data-view';
+import { Engine } from './engine';
 import { mountAutoPanel } from './auto-panel';
+import { readOptions } from './options';
+import { registerServiceWorker } from './register-sw';
+import { Results, fmt } from './results';
+import { DEFAULT_SAMPLE, SAMPLES } from './samples';
+import type { EpochLogs, Task } from './view-types';
 
 type State = 'loading' | 'ready' | 'training' | 'done' | 'cancelled' | 'error';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
-  engine: $('engine'),
   error: $('error-region'),
   sample: $<HTMLSelectElement>('sample-select'),
   csvInput: $<HTMLInputElement>('csv-input'),
   source: $('data-source'),
-  target: $<HTMLSelectElement>('target-select'),
   task: $<HTMLSelectElement>('task-select'),
-  taskDetected: $('task-detected'),
-  warnings: $('warnings'),
-  preview: $<HTMLTableElement>('preview'),
+  modelCard: $('model-card'),
   train: $<HTMLButtonElement>('train-button'),
   cancel: $<HTMLButtonElement>('cancel-button'),
   progress: $<HTMLProgressElement>('epoch-progress'),
   status: $('status'),
-  accuracy: $('metric-accuracy'),
-  loss: $('metric-loss'),
-  rmse: $('metric-rmse'),
-  r2: $('metric-r2'),
-  resultNote: $('result-note'),
-  confusion: $<HTMLTableElement>('confusion-matrix'),
-  usage: $('expert-usage'),
-  mapX: $<HTMLSelectElement>('map-x'),
-  mapY: $<HTMLSelectElement>('map-y'),
-  map: $<HTMLCanvasElement>('expert-map'),
-  mapLegend: $('map-legend'),
   downloadModel: $<HTMLButtonElement>('download-model'),
   downloadOnnx: $<HTMLButtonElement>('download-onnx'),
   loadModel: $<HTMLInputElement>('load-model-input'),
   downloadPredictions: $<HTMLButtonElement>('download-predictions'),
   modelInfo: $('model-info'),
 };
+const view: DataView = {
+  preview: $<HTMLTableElement>('preview'),
+  target: $<HTMLSelectElement>('target-select'),
+  taskDetected: $('task-detected'),
+  warnings: $('warnings'),
+};
 
-const client = new WorkerClient();
+const engine = new Engine($('engine'));
 const chart = new LossChart($('loss-chart'));
-let current: { name: string; bytes: Uint8Array } | null = null;
-let info: DataInfo | null = null;
-let model: ModelInfo | null = null;
-let engineReady = false;
-let training: Promise<unknown> | null = null;
+const results = new Results();
+let file: { name: string; bytes: Uint8Array } | null = null;
+let data: RemoteDataset | null = null;
+let trainer: Trainer | null = null;
+/** What the current trainer was trained on (for the expert map and download names); null for a loaded model. */
+let fitted: { tr: RemoteDataset; te: RemoteDataset; trainX: Float32Array; testX: Float32Array; target: string; file: string } | null = null;
+let loadedFrom = '';
+let training: { job: Promise<unknown>; abort: AbortController } | null = null;
+let cancelling = false;
 let loadToken = 0;
+/** Bumped by every change of file, target, task or options: a result of an older setup is not shown. */
+let setup = 0;
 
 function setState(s: State, text: string): void {
   document.body.dataset.state = s;
   ui.status.textContent = text;
   const busy = s === 'training';
-  ui.train.disabled = busy || !engineReady || !info;
+  ui.train.disabled = busy || !data;
   ui.cancel.disabled = !busy;
-  ui.downloadModel.disabled = busy || !model;
-  ui.downloadOnnx.disabled = busy || !model;
-  ui.downloadPredictions.disabled = busy || !model || !current;
+  ui.downloadModel.disabled = busy || !trainer;
+  ui.downloadOnnx.disabled = busy || !trainer;
+  ui.downloadPredictions.disabled = busy || !trainer || !file;
   ui.loadModel.disabled = busy;
 }
+
+const refreshState = () => setState(document.body.dataset.state as State, ui.status.textContent ?? '');
 
 function showError(message: string): void {
   ui.error.textContent = message;
@@ -77,130 +82,72 @@ function clearError(): void {
   ui.error.hidden = true;
 }
 
-function fmt(v: number | undefined, digits = 4): string {
-  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '';
+const messageOf = (err: unknown) => (err instanceof Error ? err.message || err.name : String(err));
+
+/** Something that produced the results changed: they no longer describe what is on screen. */
+function setupChanged(): void {
+  setup++;
+  results.clear();
 }
 
-function copyBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer as ArrayBuffer;
-}
-
-function option(select: HTMLSelectElement, value: string, label = value): void {
-  const o = document.createElement('option');
-  o.value = value;
-  o.textContent = label;
-  select.append(o);
-}
-
-function renderPreview(bytes: Uint8Array): void {
-  const rows = previewRows(bytes);
-  const thead = document.createElement('thead');
-  const tbody = document.createElement('tbody');
-  rows.forEach((cells, i) => {
-    const tr = document.createElement('tr');
-    for (const c of cells) {
-      const cell = document.createElement(i === 0 ? 'th' : 'td');
-      cell.textContent = c === '' && i > 0 ? '·' : c;
-      if (c === '' && i > 0) cell.className = 'missing';
-      tr.append(cell);
-    }
-    (i === 0 ? thead : tbody).append(tr);
-  });
-  ui.preview.replaceChildren(thead, tbody);
-}
-
-function renderInfo(d: DataInfo): void {
-  ui.target.replaceChildren();
-  for (const c of d.columns) option(ui.target, c.name);
-  ui.target.value = d.target;
-  const kinds = d.columns
-    .map((c) => `${c.name}: ${c.kind}${c.missing ? ` (${c.missing} missing)` : ''}`)
-    .join(' · ');
-  const classes = d.task === 'classification' ? `, ${d.classes.length} classes` : '';
-  ui.taskDetected.textContent = `${d.task}${classes} · ${d.numRows} rows, ${d.numFeatures} encoded features`;
-  ui.warnings.replaceChildren();
-  const kindsItem = document.createElement('li');
-  kindsItem.className = 'kinds';
-  kindsItem.textContent = `Columns: ${kinds}`;
-  ui.warnings.append(kindsItem);
-  for (const w of d.warnings) {
-    const li = document.createElement('li');
-    li.className = 'warning';
-    li.textContent = w;
-    ui.warnings.append(li);
-  }
-  // Header row of the preview: mark the target column.
-  ui.preview.querySelectorAll('thead th').forEach((th) => th.classList.toggle('target', th.textContent === d.target));
-}
-
-function clearResults(): void {
-  for (const m of [ui.accuracy, ui.loss, ui.rmse, ui.r2]) m.textContent = '';
-  ui.resultNote.textContent = '';
-  renderConfusion(ui.confusion, null, []);
-  renderUsage(ui.usage, null, []);
-  drawExpertMap(ui.map, ui.mapLegend, null, []);
-  ui.mapX.replaceChildren();
-  ui.mapY.replaceChildren();
+function targetOf(d: RemoteDataset): string {
+  return d.schema?.target ?? d.columns.find((c) => c.kind === 'target')?.name ?? '';
 }
 
 /** Parses the current bytes in the worker with the chosen target/task and shows what it found. */
 async function inspect(target: string | null): Promise<void> {
-  if (!current) return;
+  if (!file) return;
   const token = ++loadToken;
-  info = null;
-  setState('loading', `Reading ${current.name}…`);
+  const old = data;
+  data = null;
+  void old?.dispose();
+  setState('loading', `Reading ${file.name}…`);
   try {
+    const w = await engine.session;
     const task = ui.task.value as 'auto' | Task;
-    const r = await client.call({ type: 'inspect', csv: copyBuffer(current.bytes), target, task });
-    if (token !== loadToken || r.type !== 'info') return;
-    info = r.info;
-    renderInfo(info);
+    const ds = await w.fromCSV(file.bytes, { task, ...(target === null ? {} : { target }) });
+    if (token !== loadToken) return void ds.dispose();
+    data = ds;
+    renderInfo(view, ds, targetOf(ds));
     clearError();
-    setState('ready', `Ready: ${current.name}, ${info.numRows} rows, target "${info.target}" (${info.task}). Press Train.`);
+    setState('ready', `Ready: ${file.name}, ${ds.numRows} rows, target "${targetOf(ds)}" (${ds.task}). Press Train.`);
   } catch (err) {
     if (token !== loadToken) return;
-    // Offer the header's columns as targets, so a bad target choice can be corrected.
-    const header = Array.from(ui.preview.querySelectorAll('thead th'), (th) => th.textContent ?? '');
-    ui.target.replaceChildren();
-    header.forEach((h) => option(ui.target, h));
-    ui.target.value = target ?? header[header.length - 1] ?? '';
-    ui.taskDetected.textContent = '';
-    ui.warnings.replaceChildren();
-    showError(`Cannot use "${current.name}": ${(err as Error).message}`);
+    renderHeaderOnly(view, target);
+    showError(`Cannot use "${file.name}": ${messageOf(err)}`);
     setState('error', 'Choose another target column, another file or a sample.');
   }
 }
 
 function rejectData(reason: string): void {
   loadToken++;
-  current = null;
-  info = null;
-  ui.preview.replaceChildren();
-  ui.warnings.replaceChildren();
-  ui.target.replaceChildren();
-  ui.taskDetected.textContent = '';
+  file = null;
+  void data?.dispose();
+  data = null;
+  clearData(view);
   ui.source.textContent = '';
   showError(reason);
   setState('error', 'Choose another file or a sample.');
 }
 
 async function useBytes(name: string, bytes: Uint8Array): Promise<void> {
+  setupChanged();
   const reason = rejectReason(name, bytes);
   if (reason) return rejectData(reason);
-  current = { name, bytes };
+  file = { name, bytes };
   ui.source.textContent = `Data: ${name} (${(bytes.length / 1024).toFixed(1)} KB)`;
-  renderPreview(bytes);
+  renderPreview(view, previewRows(bytes));
   ui.task.value = 'auto';
   await inspect(null);
 }
 
-async function useFile(file: File): Promise<void> {
+async function useFile(f: File): Promise<void> {
   clearError();
-  if (file.size > MAX_FILE_BYTES) {
-    const mb = (file.size / 1024 / 1024).toFixed(1);
-    return rejectData(`"${file.name}" is ${mb} MB; this page accepts CSV files up to ${MAX_FILE_BYTES / 1024 / 1024} MB.`);
+  if (f.size > MAX_FILE_BYTES) {
+    const mb = (f.size / 1024 / 1024).toFixed(1);
+    return rejectData(`"${f.name}" is ${mb} MB; this page accepts CSV files up to ${MAX_FILE_BYTES / 1024 / 1024} MB.`);
   }
-  await useBytes(file.name, new Uint8Array(await file.arrayBuffer()));
+  await useBytes(f.name, new Uint8Array(await f.arrayBuffer()));
 }
 
 async function useSample(id: string): Promise<void> {
@@ -211,102 +158,134 @@ async function useSample(id: string): Promise<void> {
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     await useBytes(s.file.split('/').pop()!, new Uint8Array(await res.arrayBuffer()));
   } catch (err) {
-    showError(`Cannot load the sample ${s.id}: ${(err as Error).message}`);
+    showError(`Cannot load the sample ${s.id}: ${messageOf(err)}`);
     setState('error', 'Choose another sample or your own CSV.');
   }
 }
 
-function showResult(r: TrainResult, m: ModelInfo): void {
-  const isClass = m.task === 'classification';
-  ui.accuracy.textContent = isClass ? fmt(r.metrics.accuracy) : '';
-  ui.loss.textContent = fmt(r.metrics.loss);
-  ui.rmse.textContent = isClass ? '' : fmt(r.metrics.rmse);
-  ui.r2.textContent = isClass ? '' : fmt(r.metrics.r2);
-  $('row-accuracy').hidden = !isClass;
-  $('row-rmse').hidden = isClass;
-  $('row-r2').hidden = isClass;
-  $('confusion-block').hidden = !isClass;
-  ui.resultNote.textContent = `${r.trainRows} training rows, ${r.testRows} test rows, ${r.parameters} parameters, ` +
-    `${r.seconds.toFixed(1)} s${r.stoppedEarly ? ', stopped early' : ''}.`;
-  renderConfusion(ui.confusion, r.confusion, m.classes);
-  renderUsage(ui.usage, r.usage, m.classes);
-  ui.mapX.replaceChildren();
-  ui.mapY.replaceChildren();
-  m.featureNames.forEach((f, i) => {
-    option(ui.mapX, String(i), f);
-    option(ui.mapY, String(i), f);
-  });
-  if (r.map) {
-    ui.mapX.value = String(r.map.fx);
-    ui.mapY.value = String(r.map.fy);
-  }
-  drawExpertMap(ui.map, ui.mapLegend, r.map, m.classes);
+/** Drops the current model and what it was trained on. */
+function forgetModel(): void {
+  void trainer?.dispose();
+  void fitted?.tr.dispose();
+  void fitted?.te.dispose();
+  trainer = null;
+  fitted = null;
 }
 
 async function train(): Promise<void> {
-  if (!current || !info || training) return;
-  let options;
+  if (!file || !data || training) return;
+  const ds = data;
+  const o = readOptions();
+  const mySetup = setup;
+  const target = targetOf(ds);
+  const title = `${file.name} → ${target} · ${o.summary}`;
+  clearError();
+  results.clear();
+  let tr: RemoteDataset | null = null;
+  let te: RemoteDataset | null = null;
+  let next: Trainer | null = null;
+  const w = await engine.session;
   try {
-    options = readOptions();
+    [tr, te] = await ds.split(1 - o.testFraction, { seed: o.seed, stratify: ds.task === 'classification' })
+      .catch((err: unknown) => { throw new Error(`Held-out test fraction: ${messageOf(err)}`); });
+    next = await w.forDataset(tr, o.model);
   } catch (err) {
-    showError((err as Error).message);
+    void tr?.dispose();
+    void te?.dispose();
+    showError(`Cannot train with these options: ${messageOf(err)}`);
+    setState('ready', 'Adjust the options and press Train again.');
     return;
   }
-  clearError();
-  clearResults();
-  chart.reset(info.task === 'classification');
-  ui.progress.max = options.epochs;
+  chart.reset(ds.task === 'classification');
+  ui.progress.max = o.fit.epochs;
   ui.progress.value = 0;
-  setState('training', `Training on ${current.name}…`);
-  client.onEpochs = (items, epochs) => {
-    for (const it of items) chart.push(it.epoch, it.logs);
-    const { epoch, logs } = items[items.length - 1];
-    ui.progress.value = epoch;
-    const val = logs.val_loss !== undefined ? `, val loss ${fmt(logs.val_loss)}` : '';
-    ui.status.textContent = `Training: epoch ${epoch} of ${epochs}, loss ${fmt(logs.loss)}${val}`;
-  };
-  const task = ui.task.value as 'auto' | Task;
-  const job = client.call({ type: 'train', csv: copyBuffer(current.bytes), target: ui.target.value || null, task, options });
-  training = job;
+  setState('training', `Training on ${file.name}…`);
+  const abort = new AbortController();
+  const t0 = performance.now();
+  let epochsDone = 0;
+  const job = next.fit(tr, {
+    ...o.fit, shuffle: true, signal: abort.signal,
+    onEpochEnd: (epoch, logs) => {
+      epochsDone = epoch + 1;
+      chart.push(epochsDone, logs as unknown as EpochLogs);
+      ui.progress.value = epochsDone;
+      const val = logs.val_loss !== undefined ? `, val loss ${fmt(logs.val_loss)}` : '';
+      ui.status.textContent = `Training: epoch ${epochsDone} of ${o.fit.epochs}, loss ${fmt(logs.loss)}${val}`;
+    },
+  });
+  training = { job, abort };
   try {
-    const r = await job;
+    const history = await job;
     chart.flush();
-    if (r.type === 'cancelled') {
-      setState('cancelled', `Cancelled after ${r.epoch} epoch${r.epoch === 1 ? '' : 's'}. Press Train to start again.`);
-    } else if (r.type === 'trained') {
-      model = r.model;
-      showResult(r.result, r.model);
-      const m = r.result.metrics;
-      const headline = r.model.task === 'classification' ? `test accuracy ${fmt(m.accuracy, 3)}` : `test RMSE ${fmt(m.rmse, 3)}, R² ${fmt(m.r2, 3)}`;
-      ui.modelInfo.textContent = `Model: ${r.model.experts} experts, ${r.model.parameters} parameters, trained on ${current.name}.`;
-      setState('done', `Finished: ${headline}.`);
+    const metrics = await next.evaluate(te) as { loss: number; accuracy?: number; rmse?: number; r2?: number };
+    const isClass = ds.task === 'classification';
+    const labels = isClass ? (te.labels as Int32Array) : null;
+    const probs = isClass ? await next.predict(te) : null;
+    const gate = await next.gate(te);
+    const [trainX, testX] = await Promise.all([tr.features(), te.features()]);
+    const gateFn = (x: Float32Array) => next!.gate(x);
+    const pair = ds.numFeatures >= 2 ? await tellingPair(gateFn, trainX, ds.numFeatures) : null;
+    const map = pair ? await featureMap(gateFn, trainX, testX, ds.numFeatures, pair[0], pair[1], ds.featureNames, labels) : null;
+    const summary = await next.summary();
+    forgetModel();
+    trainer = next;
+    fitted = { tr, te, trainX, testX, target, file: file.name };
+    loadedFrom = '';
+    const stoppedEarly = history.epoch.length < o.fit.epochs;
+    ui.modelInfo.textContent = `Model: ${summary.experts} experts, ${summary.parameters} parameters, trained on ${file.name} → ${target}.`;
+    if (mySetup !== setup) {
+      setState('done', 'Finished, but the data or options changed meanwhile: press Train to see results for the current setup.');
+      return;
     }
+    results.show({
+      title, task: ds.task, classes: ds.classes, featureNames: ds.featureNames, metrics,
+      confusion: probs && labels ? confusion(probs, labels, ds.classes.length) : null,
+      usage: expertUsage(gate, te.numRows, labels, isClass ? ds.classes.length : 0),
+      map, mapPair: pair,
+      note: `${tr.numRows} training rows, ${te.numRows} test rows, ${summary.parameters} parameters, ` +
+        `${((performance.now() - t0) / 1000).toFixed(1)} s${stoppedEarly ? ', stopped early' : ''}.`,
+    });
+    const headline = isClass ? `test accuracy ${fmt(metrics.accuracy, 3)}` : `test RMSE ${fmt(metrics.rmse, 3)}, R² ${fmt(metrics.r2, 3)}`;
+    setState('done', `Finished: ${headline}.`);
   } catch (err) {
     chart.flush();
-    if (cancelling) {
-      setState('cancelled', 'Cancelled (the worker was restarted). Press Train to start again.');
+    if (trainer !== next) {
+      void next.dispose();
+      void tr.dispose();
+      void te.dispose();
+    }
+    if (cancelling || (err as Error)?.name === 'AbortError') {
+      setState('cancelled', `Cancelled after ${epochsDone} epoch${epochsDone === 1 ? '' : 's'}. Press Train to start again.`);
     } else {
-      showError(`Training failed: ${(err as Error).message}`);
+      showError(`Training failed: ${messageOf(err)}`);
       setState('error', 'Training failed; adjust the options or the data and try again.');
     }
   } finally {
     training = null;
     cancelling = false;
-    setState(document.body.dataset.state as State, ui.status.textContent ?? '');
+    refreshState();
   }
 }
 
-let cancelling = false;
 async function cancel(): Promise<void> {
   if (!training || cancelling) return;
   cancelling = true;
   ui.status.textContent = 'Cancelling…';
   ui.cancel.disabled = true;
-  await client.cancel(training);
+  training.abort.abort();
+  const hard = await engine.settleOrRestart(training.job);
+  if (hard) {
+    // The worker was replaced: its datasets and model are gone; read the file again.
+    trainer = null;
+    fitted = null;
+    data = null;
+    await inspect(view.target.value || null);
+    setState('cancelled', 'Cancelled (the worker was restarted). Press Train to start again.');
+  }
 }
 
-function download(name: string, data: BlobPart, type: string): void {
-  const url = URL.createObjectURL(new Blob([data], { type }));
+function download(name: string, bytes: Uint8Array | string, type: string): void {
+  const url = URL.createObjectURL(new Blob([typeof bytes === 'string' ? bytes : bytes.slice()], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -316,17 +295,61 @@ function download(name: string, data: BlobPart, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+const stem = (s: string) => s.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}._-]+/gu, '_') || 'model';
+
+/** The model's file name: "penguins.csv" + "species" -> "penguins-species" (a loaded model keeps its name). */
+function modelName(): string {
+  return fitted ? `${stem(fitted.file)}-${stem(fitted.target)}` : stem(loadedFrom || 'model');
+}
+
+/** Predictions are named after the data they are for and the model's target. */
+function predictionsName(): string {
+  return `${stem(file?.name ?? 'data')}-${stem(trainer?.schema?.target ?? 'target')}-predictions.csv`;
+}
+
 async function guarded(what: string, fn: () => Promise<void>): Promise<void> {
   try {
     clearError();
     await fn();
   } catch (err) {
-    showError(`${what}: ${(err as Error).message}`);
+    showError(`${what}: ${messageOf(err)}`);
+  }
+}
+
+async function predictionsCsv(): Promise<{ csv: string; rows: number }> {
+  if (!trainer || !file) throw new Error('train or load a model and choose a CSV first');
+  const w = await engine.session;
+  const ds = await w.fromCSV(file.bytes, { schema: trainer.schema });
+  try {
+    const out = await trainer.predict(ds); // (N, C) or (N, 1)
+    const n = ds.numRows;
+    const classes = trainer.schema?.classes ?? [];
+    const rows: (string | number)[][] = [];
+    if (trainer.options.task === 'classification') {
+      const c = out.length / Math.max(1, n);
+      const names = classes.length ? classes : Array.from({ length: c }, (_, j) => `class_${j}`);
+      rows.push(['row', 'predicted', ...names.map((s) => `p_${s}`)]);
+      for (let i = 0; i < n; i++) {
+        const p = Array.from(out.subarray(i * c, (i + 1) * c));
+        rows.push([i + 1, names[p.indexOf(Math.max(...p))], ...p]);
+      }
+    } else {
+      rows.push(['row', 'predicted']);
+      for (let i = 0; i < n; i++) rows.push([i + 1, out[i]]);
+    }
+    return { csv: toCsv(rows), rows: n };
+  } finally {
+    void ds.dispose();
   }
 }
 
 function wire(): void {
-  for (const s of SAMPLES) option(ui.sample, s.id, s.label);
+  for (const s of SAMPLES) {
+    const o = document.createElement('option');
+    o.value = s.id;
+    o.textContent = s.label;
+    ui.sample.append(o);
+  }
   ui.sample.value = DEFAULT_SAMPLE;
   ui.sample.addEventListener('change', () => void useSample(ui.sample.value));
   ui.csvInput.addEventListener('change', () => {
@@ -347,73 +370,70 @@ function wire(): void {
     const f = e.dataTransfer?.files?.[0];
     if (f && !training) void useFile(f);
   });
-  ui.target.addEventListener('change', () => void inspect(ui.target.value));
-  ui.task.addEventListener('change', () => void inspect(ui.target.value || null));
+  view.target.addEventListener('change', () => { setupChanged(); void inspect(view.target.value); });
+  ui.task.addEventListener('change', () => { setupChanged(); void inspect(view.target.value || null); });
+  ui.modelCard.addEventListener('input', setupChanged);
+  ui.modelCard.addEventListener('change', setupChanged);
   ui.train.addEventListener('click', () => void train());
   ui.cancel.addEventListener('click', () => void cancel());
   const remap = () =>
     guarded('Cannot draw the expert map', async () => {
-      const r = await client.call({ type: 'map', fx: Number(ui.mapX.value), fy: Number(ui.mapY.value) });
-      if (r.type === 'map') drawExpertMap(ui.map, ui.mapLegend, r.map, model?.classes ?? []);
+      if (!trainer || !fitted) return;
+      const t = trainer;
+      const d = fitted.tr.numFeatures;
+      const labels = fitted.te.task === 'classification' ? (fitted.te.labels as Int32Array) : null;
+      const map = await featureMap((x) => t.gate(x), fitted.trainX, fitted.testX, d, Number(results.mapX.value), Number(results.mapY.value), fitted.tr.featureNames, labels);
+      results.drawMap(map);
     });
-  ui.mapX.addEventListener('change', () => void remap());
-  ui.mapY.addEventListener('change', () => void remap());
+  results.mapX.addEventListener('change', () => void remap());
+  results.mapY.addEventListener('change', () => void remap());
   ui.downloadModel.addEventListener('click', () =>
     void guarded('Cannot save the model', async () => {
-      const r = await client.call({ type: 'save' });
-      if (r.type === 'saved') download('model.moe', r.bytes, 'application/octet-stream');
+      if (trainer) download(`${modelName()}.moe`, await trainer.save(), 'application/octet-stream');
     }));
   ui.downloadOnnx.addEventListener('click', () =>
     void guarded('Cannot export ONNX', async () => {
-      const r = await client.call({ type: 'onnx' });
-      if (r.type === 'onnx') download('model.onnx', r.bytes, 'application/octet-stream');
+      if (trainer) download(`${modelName()}.onnx`, await trainer.toONNX(), 'application/octet-stream');
     }));
   ui.downloadPredictions.addEventListener('click', () =>
     void guarded('Cannot predict', async () => {
-      if (!current) throw new Error('choose a CSV first');
-      const r = await client.call({ type: 'predict', csv: copyBuffer(current.bytes) });
-      if (r.type === 'predictions') {
-        download('predictions.csv', r.csv, 'text/csv');
-        ui.status.textContent = `Predicted ${r.rows} rows of ${current.name}; predictions.csv downloaded.`;
-      }
+      const p = await predictionsCsv();
+      const name = predictionsName();
+      download(name, p.csv, 'text/csv');
+      ui.status.textContent = `Predicted ${p.rows} rows of ${file?.name ?? ''}; ${name} downloaded.`;
     }));
   ui.loadModel.addEventListener('change', () => {
     const f = ui.loadModel.files?.[0];
     ui.loadModel.value = '';
     if (!f) return;
     void guarded(`Cannot load "${f.name}" as a model`, async () => {
-      const bytes = await f.arrayBuffer();
-      const r = await client.call({ type: 'load', bytes }, [bytes]);
-      if (r.type !== 'loaded') return;
-      model = r.model;
-      clearResults();
-      ui.modelInfo.textContent = `Model: loaded from ${f.name} (${r.model.task}, ${r.model.experts} experts, ${r.model.parameters} parameters).`;
+      const w = await engine.session;
+      const next = await w.load(await f.arrayBuffer());
+      const summary = await next.summary();
+      forgetModel();
+      setupChanged();
+      trainer = next;
+      loadedFrom = f.name;
+      ui.modelInfo.textContent = `Model: loaded from ${f.name} (${next.options.task}, ${summary.experts} experts, ${summary.parameters} parameters).`;
       setState('ready', `Loaded ${f.name}. Choose a CSV and press "Download predictions".`);
     });
   });
-  client.onCrash = (message) => {
-    showError(message);
-    setState('error', 'The training engine stopped; reload the page.');
-  };
 }
 
 async function start(): Promise<void> {
   registerServiceWorker();
-  mountAutoPanel(document.querySelector('main')!, () => current && { ...current, target: ui.target.value, task: ui.task.value });
+  mountAutoPanel(document.querySelector('main')!, () => file && { ...file, target: view.target.value, task: ui.task.value });
   wire();
-  clearResults();
+  results.clear();
   setState('loading', 'Loading the engine…');
   const sample = useSample(DEFAULT_SAMPLE);
   try {
-    const e = await client.engine;
-    engineReady = true;
-    ui.engine.textContent = `Engine: moe-wasm ${e.version}, ${e.simd ? 'WebAssembly SIMD128' : 'baseline WebAssembly (no SIMD)'}, running in a Web Worker.`;
+    await engine.session;
   } catch (err) {
-    ui.engine.textContent = 'Engine: failed to load.';
-    showError(`The moe-wasm engine could not start: ${(err as Error).message}`);
+    showError(`The moe-wasm engine could not start: ${messageOf(err)}`);
   }
   await sample;
-  setState(document.body.dataset.state as State, ui.status.textContent ?? '');
+  refreshState();
 }
 
 void start();

@@ -1,59 +1,55 @@
-// Reads and validates the model/training options from the form; a bad value becomes a message
-// naming the field. No defaults live here: they are the form's initial values in index.html.
-import type { TrainOptions } from './protocol';
+// Reads the model/training options from the form as moe-wasm option objects. No limits live here:
+// the package validates every value (its MoEError names the option). Defaults are index.html's values.
+import type { MoEOptions } from 'moe-wasm';
 
-function input(id: string): HTMLInputElement | HTMLSelectElement {
-  return document.getElementById(id) as HTMLInputElement | HTMLSelectElement;
+export interface PageOptions {
+  /** MoE options without inputDim/outputDim/task (those come from the dataset). */
+  model: Omit<MoEOptions, 'inputDim' | 'outputDim' | 'task'>;
+  fit: { epochs: number; batchSize: number; validationSplit?: number; earlyStopping?: { monitor: 'val_loss'; patience: number } };
+  testFraction: number;
+  seed: number;
+  /** One line for the results title, e.g. "4 experts, softmax gate, 40 epochs". */
+  summary: string;
 }
 
-function labelOf(id: string): string {
-  const label = input(id).closest('label');
-  return (label?.firstChild?.textContent ?? id).trim();
+function value(id: string): string {
+  return (document.getElementById(id) as HTMLInputElement | HTMLSelectElement).value.trim();
 }
 
-function number(id: string, lo: number, hi: number, integer: boolean): number {
-  const raw = input(id).value.trim();
-  const v = Number(raw);
-  if (raw === '' || !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
-    const kind = integer ? 'a whole number' : 'a number';
-    throw new Error(`${labelOf(id)} must be ${kind} from ${lo} to ${hi} (got "${raw}").`);
-  }
-  return v;
+/** A number field as typed ('' or text becomes NaN, which the package rejects by name). */
+function number(id: string): number {
+  const raw = value(id);
+  return raw === '' ? NaN : Number(raw);
 }
 
-function sizes(id: string, allowEmpty: boolean): number[] {
-  const raw = input(id).value.trim();
-  if (raw === '' && allowEmpty) return [];
-  const parts = raw.split(/[\s,]+/).filter(Boolean);
-  const out = parts.map(Number);
-  if (parts.length === 0 || out.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
-    throw new Error(`${labelOf(id)} must be a list of layer widths from 1 to 4096, like "32" or "64, 32" (got "${raw}").`);
-  }
-  return out;
+/** "64, 32" -> [64, 32]; '' -> []; anything else is passed on for the package to judge. */
+function sizes(id: string): number[] {
+  const raw = value(id);
+  return raw === '' ? [] : raw.split(/[\s,]+/).filter(Boolean).map(Number);
 }
 
-/** Throws an Error with a readable message when a field is out of range. */
-export function readOptions(): TrainOptions {
-  const gating = input('opt-gating').value === 'topk' ? 'topk' : 'softmax';
-  const experts = number('opt-experts', 1, 64, true);
-  const topK = number('opt-k', 1, 64, true);
-  if (gating === 'topk' && topK > experts) throw new Error(`Top-k: k (${topK}) cannot exceed the number of experts (${experts}).`);
-  return {
+export function readOptions(): PageOptions {
+  const topk = value('opt-gating') === 'topk';
+  const experts = number('opt-experts');
+  const seed = number('opt-seed');
+  const validationSplit = number('opt-val');
+  const patience = number('opt-patience');
+  const epochs = number('opt-epochs');
+  const lb = number('opt-load-balance');
+  const model: PageOptions['model'] = {
     experts,
-    expertHidden: sizes('opt-expert-hidden', true),
-    gateHidden: sizes('opt-gate-hidden', true),
-    activation: input('opt-activation').value,
-    gating,
-    topK,
-    noise: (input('opt-noise') as HTMLInputElement).checked,
-    loadBalance: number('opt-load-balance', 0, 10, false),
-    optimizer: input('opt-optimizer').value === 'sgd' ? 'sgd' : 'adam',
-    learningRate: number('opt-lr', 1e-6, 10, false),
-    epochs: number('opt-epochs', 1, 100000, true),
-    batchSize: number('opt-batch', 1, 65536, true),
-    validationSplit: number('opt-val', 0, 0.9, false),
-    testFraction: number('opt-test', 0.05, 0.9, false),
-    patience: number('opt-patience', 0, 1000, true),
-    seed: number('opt-seed', 0, 2 ** 31 - 1, true),
+    expertHidden: sizes('opt-expert-hidden'),
+    gateHidden: sizes('opt-gate-hidden'),
+    activation: value('opt-activation') as MoEOptions['activation'],
+    gating: topk ? { type: 'topk', k: number('opt-k'), noise: (document.getElementById('opt-noise') as HTMLInputElement).checked } : 'softmax',
+    loadBalance: topk ? lb : 0,
+    optimizer: { type: value('opt-optimizer') === 'sgd' ? 'sgd' : 'adam', learningRate: number('opt-lr') },
+    seed,
   };
+  const fit: PageOptions['fit'] = { epochs, batchSize: number('opt-batch') };
+  if (validationSplit !== 0) fit.validationSplit = validationSplit;
+  if (patience !== 0) fit.earlyStopping = { monitor: 'val_loss', patience };
+  const gate = topk ? `top-${value('opt-k')} gate` : 'softmax gate';
+  const summary = `${experts} experts, ${gate}, ${epochs} epochs${patience ? `, early stopping (patience ${patience})` : ''}, seed ${seed}`;
+  return { model, fit, testFraction: number('opt-test'), seed, summary };
 }
