@@ -13,6 +13,7 @@ import { readOptions } from './options';
 import { registerServiceWorker } from './register-sw';
 import { Results, fmt } from './results';
 import { DEFAULT_SAMPLE, SAMPLES } from './samples';
+import { TryRow, rawValues, type RunRow } from './try-row';
 import type { EpochLogs, Task } from './view-types';
 
 type State = 'loading' | 'ready' | 'training' | 'done' | 'cancelled' | 'error';
@@ -45,6 +46,7 @@ const view: DataView = {
 const engine = new Engine($('engine'));
 const chart = new LossChart($('loss-chart'));
 const results = new Results();
+const tryRow = new TryRow($('try-card'), $<HTMLFormElement>('try-row'), $('try-prediction'), $('try-gate'));
 let file: { name: string; bytes: Uint8Array } | null = null;
 let data: RemoteDataset | null = null;
 let trainer: Trainer | null = null;
@@ -165,11 +167,47 @@ async function useSample(id: string): Promise<void> {
 
 /** Drops the current model and what it was trained on. */
 function forgetModel(): void {
+  tryRow.clear();
   void trainer?.dispose();
   void fitted?.tr.dispose();
   void fitted?.te.dispose();
   trainer = null;
   fitted = null;
+}
+
+/** Sends one CSV row through the model's schema, predict and gate, in the worker. */
+function rowRunner(t: Trainer): RunRow {
+  return async (csv) => {
+    const w = await engine.session;
+    const ds = await w.fromCSV(csv, { schema: t.schema });
+    try {
+      const [output, gate] = await Promise.all([t.predict(ds), t.gate(ds)]);
+      return { output, gate, warnings: ds.warnings };
+    } finally {
+      void ds.dispose();
+    }
+  };
+}
+
+/** The first row of the current file as the loaded model reads it (its imputed values when that fails). */
+async function firstRowFor(t: Trainer): Promise<Map<string, string>> {
+  const schema = t.schema!;
+  try {
+    if (!file) throw new Error('no file');
+    const ds = await (await engine.session).fromCSV(file.bytes, { schema });
+    try {
+      return rawValues(schema, (await ds.features()).subarray(0, ds.numFeatures));
+    } finally {
+      void ds.dispose();
+    }
+  } catch {
+    const values = new Map<string, string>();
+    for (const c of schema.columns) {
+      if (c.kind === 'numeric') values.set(c.name, String(c.impute));
+      if (c.kind === 'categorical') values.set(c.name, c.categories[c.impute] ?? '');
+    }
+    return values;
+  }
 }
 
 async function train(): Promise<void> {
@@ -245,6 +283,7 @@ async function train(): Promise<void> {
       note: `${tr.numRows} training rows, ${te.numRows} test rows, ${summary.parameters} parameters, ` +
         `${((performance.now() - t0) / 1000).toFixed(1)} s${stoppedEarly ? ', stopped early' : ''}.`,
     });
+    void tryRow.show(next.schema!, rawValues(next.schema!, testX.subarray(0, ds.numFeatures)), rowRunner(next));
     const headline = isClass ? `test accuracy ${fmt(metrics.accuracy, 3)}` : `test RMSE ${fmt(metrics.rmse, 3)}, R² ${fmt(metrics.r2, 3)}`;
     setState('done', `Finished: ${headline}.`);
   } catch (err) {
@@ -414,6 +453,7 @@ function wire(): void {
       setupChanged();
       trainer = next;
       loadedFrom = f.name;
+      if (next.schema) void tryRow.show(next.schema, await firstRowFor(next), rowRunner(next));
       ui.modelInfo.textContent = `Model: loaded from ${f.name} (${next.options.task}, ${summary.experts} experts, ${summary.parameters} parameters).`;
       setState('ready', `Loaded ${f.name}. Choose a CSV and press "Download predictions".`);
     });
