@@ -14,6 +14,7 @@
 #include "core/layout.h"
 #include "core/mixture.h"
 #include "core/mlp.h"
+#include "core/thread_pool.h"
 
 namespace moe {
 
@@ -30,6 +31,9 @@ void LossStats::add(const LossStats& o) {
 namespace {
 
 constexpr long kMaxCapacity = 1 << 20;
+// Rows per forward unit: an expert's rows are split into fixed chunks of this many rows (rows are
+// independent in the forward pass, so the split never changes a result bit).
+constexpr int kForwardRows = 16;
 constexpr double kMaxBufferFloats = 256.0 * 1024 * 1024;  // 1 GiB of activations at most
 
 const char* nonfinite_name(float v) { return std::isnan(v) ? "NaN" : (v > 0 ? "+infinity" : "-infinity"); }
@@ -89,6 +93,13 @@ struct Model::Impl {
   std::vector<float> dnoisy, dclean, draw;  // (cap, E)
   std::vector<float> dnoise_in;         // (cap, H_gate_last) noise-layer gradient into the last gate hidden
   std::vector<float> scratch0, scratch1;    // (cap, max width)
+  // Parallel units (thread_pool.h): results never depend on the thread count, because each unit
+  // writes only its own rows or its own expert's gradients.
+  struct RowUnit { int e, r0, rows; };
+  std::vector<RowUnit> fwd_units;           // (<= E + cap * K / kForwardRows,) expert row chunks
+  std::vector<int> bwd_units;               // (<= E,) experts with rows
+  std::vector<std::vector<float>> worker_scratch;  // per pool worker w >= 1: (2, cap, max width)
+  int max_width = 0;
 
   bool noise_layer_input_is_x() const { return cfg.gate_hidden.empty(); }
   const float* noise_input(const float* x) const {
@@ -160,6 +171,7 @@ Status Model::create(const ModelConfig& config, int capacity, std::unique_ptr<Mo
   const MlpLayout& ex = s.layout.experts[0];
   int max_width = std::max(ex.max_width(), s.layout.gate.max_width());
   if (s.layout.has_noise) max_width = std::max(max_width, std::max(s.layout.noise.in, s.layout.noise.out));
+  s.max_width = max_width;
 
   // Refuse sizes that cannot be allocated instead of aborting in the allocator.
   const double per_row = activation_floats_per_row(config, s.layout);
@@ -200,6 +212,8 @@ Status Model::create(const ModelConfig& config, int capacity, std::unique_ptr<Mo
   s.dclean.assign(CE, 0.0f);
   s.scratch0.assign(cap * max_width, 0.0f);
   s.scratch1.assign(cap * max_width, 0.0f);
+  s.fwd_units.reserve(s.E + chunk_count((long)pooled, kForwardRows));
+  s.bwd_units.reserve(s.E);
   m->init_params(config.seed);
   *out = std::move(m);
   return Status::ok();
@@ -315,8 +329,15 @@ void Model::Impl::route(const float* x, int B) {
 
 MixtureSums Model::Impl::experts_forward(const float* x, int B, const int32_t* y, const float* t) {
   const float* p = params.data();
+  fwd_units.clear();
   for (int e = 0; e < E; e++)
-    if (count[e] > 0) mlp_forward(layout.experts[e], p, expert_input(x, e), count[e], act, &expert_cache, start[e]);
+    for (int r0 = 0; r0 < count[e]; r0 += kForwardRows)
+      fwd_units.push_back(RowUnit{e, r0, std::min(kForwardRows, count[e] - r0)});
+  ThreadPool::global().run((int)fwd_units.size(), [&](int u, int) {
+    const RowUnit& r = fwd_units[u];
+    mlp_forward(layout.experts[r.e], p, expert_input(x, r.e) + (std::size_t)r.r0 * D, r.rows, act, &expert_cache,
+                start[r.e] + r.r0);
+  });
   const float* expert_out = expert_cache.out(layout.experts[0], 0);  // (B * K, C)
   if (cfg.task == Task::Classification) {
     kernels::f32_log_softmax(B * K, C, expert_out, lp.data());
@@ -349,10 +370,19 @@ void Model::Impl::backward(const float* x, int B, const int32_t* y, const float*
 
   const float* p = params.data();
   float* g = grads.data();
+  bwd_units.clear();
   for (int e = 0; e < E; e++)
-    if (count[e] > 0)
-      mlp_backward(layout.experts[e], p, g, expert_input(x, e), count[e], act, expert_cache, start[e],
-                   dexp.data() + (std::size_t)start[e] * C, nullptr, scratch0.data(), scratch1.data(), nullptr);
+    if (count[e] > 0) bwd_units.push_back(e);
+  const int workers = ThreadPool::global().threads();
+  const std::size_t scratch = (std::size_t)cap * max_width;
+  while ((int)worker_scratch.size() < workers - 1) worker_scratch.emplace_back(2 * scratch, 0.0f);
+  ThreadPool::global().run((int)bwd_units.size(), [&](int u, int w) {
+    const int e = bwd_units[u];
+    float* s0 = w == 0 ? scratch0.data() : worker_scratch[w - 1].data();
+    float* s1 = w == 0 ? scratch1.data() : worker_scratch[w - 1].data() + scratch;
+    mlp_backward(layout.experts[e], p, g, expert_input(x, e), count[e], act, expert_cache, start[e],
+                 dexp.data() + (std::size_t)start[e] * C, nullptr, s0, s1, nullptr);
+  });
   gate_backward(x, B);
 }
 

@@ -2,9 +2,11 @@
 // plus global-norm clipping. State is one (n,) array per moment, in the parameter buffer's layout.
 #include "core/optimizer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
+#include "core/thread_pool.h"
 #include "kernels/kernels.h"
 
 namespace moe {
@@ -12,6 +14,20 @@ namespace moe {
 namespace {
 
 bool unit_interval(float x) { return std::isfinite(x) && x >= 0.0f && x < 1.0f; }  // [0, 1)
+
+// Parameters per parallel block of the update (a multiple of every SIMD width, so a block split
+// never moves an element between a kernel's vector body and its tail).
+constexpr std::size_t kBlock = 16384;
+
+// Sum of squares of g (n,) in double: four partial sums in a fixed order.
+double sum_squares(const float* g, std::size_t n) {
+  double part[4] = {0, 0, 0, 0};
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int k = 0; k < 4; k++) part[k] += static_cast<double>(g[i + k]) * g[i + k];
+  for (; i < n; i++) part[0] += static_cast<double>(g[i]) * g[i];
+  return (part[0] + part[1]) + (part[2] + part[3]);
+}
 
 }  // namespace
 
@@ -43,13 +59,17 @@ Status Optimizer::init(const OptimizerConfig& c, std::size_t n) {
 
 Status Optimizer::step(float* params, float* grads) {
   // Global norm in double: also the non-finite guard (any NaN/Inf makes the sum non-finite).
-  // Four independent partial sums (fixed order, so still deterministic) shorten the add chain.
-  double part[4] = {0, 0, 0, 0};
-  std::size_t i = 0;
-  for (; i + 4 <= n_; i += 4)
-    for (int k = 0; k < 4; k++) part[k] += static_cast<double>(grads[i + k]) * grads[i + k];
-  for (; i < n_; i++) part[0] += static_cast<double>(grads[i]) * grads[i];
-  const double sq = (part[0] + part[1]) + (part[2] + part[3]);
+  // Per fixed block of kBlock parameters, summed over the blocks in order: the same bits for any
+  // number of threads.
+  ThreadPool& pool = ThreadPool::global();
+  const int blocks = chunk_count((long)n_, (long)kBlock);
+  block_sq_.resize(blocks);
+  pool.run(blocks, [&](int b, int) {
+    const std::size_t i0 = (std::size_t)b * kBlock;
+    block_sq_[b] = sum_squares(grads + i0, std::min(kBlock, n_ - i0));
+  });
+  double sq = 0;
+  for (int b = 0; b < blocks; b++) sq += block_sq_[b];
   if (!std::isfinite(sq)) {
     for (std::size_t j = 0; j < n_; j++)
       if (!std::isfinite(grads[j]))
@@ -86,8 +106,11 @@ Status Optimizer::step(float* params, float* grads) {
   const float alpha = static_cast<float>(lr * std::sqrt(1.0 - b2t) / (1.0 - b1t));
   // reference: Loshchilov & Hutter 2019 (decoupled weight decay): p -= lr * wd * p
   const float decay = config_.type == OptimizerType::AdamW ? lr * config_.weight_decay : 0.0f;
-  kernels::f32_adam(n_, params, grads, m_.data(), v_.data(), alpha, config_.beta1, config_.beta2,
-                    config_.epsilon, decay);
+  pool.run(blocks, [&](int b, int) {
+    const std::size_t i0 = (std::size_t)b * kBlock;
+    kernels::f32_adam(std::min(kBlock, n_ - i0), params + i0, grads + i0, m_.data() + i0, v_.data() + i0, alpha,
+                      config_.beta1, config_.beta2, config_.epsilon, decay);
+  });
   return Status::ok();
 }
 

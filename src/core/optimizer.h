@@ -31,6 +31,7 @@ class Optimizer {
   double last_norm_ = 0;
   std::vector<float> m_;       // (n,) Adam first moment, or SGD velocity
   std::vector<float> v_;       // (n,) Adam second moment (unused by SGD)
+  std::vector<double> block_sq_;  // (blocks,) sum of squared gradients per fixed block
 };
 
 }  // namespace moe

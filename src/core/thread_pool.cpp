@@ -1,0 +1,125 @@
+// ThreadPool: a job is (task, ctx, units) published under a mutex with a new generation; units are
+// claimed through one 64-bit counter holding (generation, next unit), so a worker holding a stale
+// job can never run a unit of the next one. Workers spin briefly for the next job, then sleep.
+#include "core/thread_pool.h"
+
+#include <chrono>
+#include <string>
+
+namespace moe {
+namespace {
+
+thread_local int t_worker = -1;  // index of the worker running on this thread inside run(), else -1
+
+// Spin this long for a new job (or for the last units) before sleeping or yielding: long enough
+// to bridge the serial parts of a small training step, short enough not to burn an idle core.
+constexpr auto kSpin = std::chrono::microseconds(300);
+
+}  // namespace
+
+ThreadPool& ThreadPool::global() {
+  static ThreadPool* pool = new ThreadPool;  // never destroyed: workers may outlive static destructors
+  return *pool;
+}
+
+ThreadPool::~ThreadPool() { stop_workers(); }
+
+void ThreadPool::stop_workers() {
+  {
+    std::lock_guard<std::mutex> lk(sleep_mutex_);
+    quit_.store(true);
+  }
+  wake_.notify_all();
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
+  quit_.store(false);
+  threads_ = 1;
+}
+
+Status ThreadPool::set_threads(int n) {
+  if (n < 1 || n > kMaxThreads)
+    return Status::invalid("threads must be in [1, " + std::to_string(kMaxThreads) + "], got " + std::to_string(n));
+  if (t_worker >= 0) return Status::invalid("threads cannot change while the pool runs a job");
+  std::lock_guard<std::mutex> run_lock(run_mutex_);
+  if (n == threads_) return Status::ok();
+  stop_workers();
+  workers_.reserve(n - 1);
+  for (int w = 1; w < n; w++) workers_.emplace_back([this, w] { worker_loop(w); });
+  threads_ = n;
+  return Status::ok();
+}
+
+void ThreadPool::drain(uint64_t gen, Task task, void* ctx, int units, int worker) {
+  const uint64_t tag = gen << 32;
+  uint64_t v = claim_.load(std::memory_order_acquire);
+  for (;;) {
+    if ((v & ~0xffffffffull) != tag || (int)(v & 0xffffffffull) >= units) return;
+    if (!claim_.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel)) continue;
+    task(ctx, (int)(v & 0xffffffffull), worker);
+    done_.fetch_add(1, std::memory_order_release);
+    v = claim_.load(std::memory_order_acquire);
+  }
+}
+
+void ThreadPool::worker_loop(int worker) {
+  t_worker = worker;
+  uint64_t seen = 0;
+  for (;;) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int spins = 0; generation_.load() == seen && !quit_.load(); spins++) {
+      if ((spins & 63) != 63 || std::chrono::steady_clock::now() - t0 < kSpin) continue;
+      std::unique_lock<std::mutex> lk(sleep_mutex_);
+      sleepers_.fetch_add(1);
+      wake_.wait(lk, [&] { return generation_.load() != seen || quit_.load(); });
+      sleepers_.fetch_sub(1);
+    }
+    if (quit_.load()) return;
+    uint64_t gen;
+    Task task;
+    void* ctx;
+    int units;
+    {
+      std::lock_guard<std::mutex> lk(job_mutex_);
+      gen = generation_.load();
+      task = task_;
+      ctx = ctx_;
+      units = units_;
+    }
+    seen = gen;
+    drain(gen, task, ctx, units, worker);
+  }
+}
+
+void ThreadPool::run_raw(int units, Task task, void* ctx) {
+  if (units <= 0) return;
+  std::unique_lock<std::mutex> run_lock(run_mutex_, std::try_to_lock);
+  if (threads_ == 1 || units == 1 || t_worker >= 0 || !run_lock.owns_lock()) {
+    const int worker = t_worker >= 0 ? t_worker : 0;  // nested: keep the caller's scratch
+    for (int u = 0; u < units; u++) task(ctx, u, worker);
+    return;
+  }
+  uint64_t gen;
+  {
+    std::lock_guard<std::mutex> lk(job_mutex_);
+    gen = (generation_.load() + 1) & 0xffffffffull;
+    if (gen == 0) gen = 1;  // 0 is the workers' initial "seen"
+    task_ = task;
+    ctx_ = ctx;
+    units_ = units;
+    done_.store(0);
+    claim_.store(gen << 32);
+    generation_.store(gen);
+  }
+  if (sleepers_.load() > 0) {
+    std::lock_guard<std::mutex> lk(sleep_mutex_);
+    wake_.notify_all();
+  }
+  t_worker = 0;
+  drain(gen, task, ctx, units, 0);
+  t_worker = -1;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int spins = 0; done_.load(std::memory_order_acquire) < units; spins++)
+    if ((spins & 63) == 63 && std::chrono::steady_clock::now() - t0 > kSpin) std::this_thread::yield();
+}
+
+}  // namespace moe

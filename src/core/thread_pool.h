@@ -1,0 +1,71 @@
+// ThreadPool: the process-wide persistent pool that runs one training step's independent units
+// (experts, fixed row chunks, fixed parameter blocks) on several cores. Threads are created when the
+// count changes, never per step. Callers keep results thread-count independent: a unit writes only
+// its own outputs and any reduction is summed over the fixed units in order, never per thread.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "base/status.h"
+
+namespace moe {
+
+class ThreadPool {
+ public:
+  static constexpr int kMaxThreads = 64;
+
+  // The pool the core uses (1 thread until set_threads is called).
+  static ThreadPool& global();
+
+  ThreadPool() = default;
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  // Threads that run units, the caller included: n in [1, kMaxThreads]. Joins or starts workers
+  // only when n changes. Must not be called from inside run().
+  Status set_threads(int n);
+  int threads() const { return threads_; }
+
+  // Runs fn(unit, worker) for every unit in [0, units) and returns when all are done. worker in
+  // [0, threads()) indexes per-thread scratch; which worker runs which unit is not fixed. Nested
+  // calls, or calls while another thread uses the pool, run the units inline on the caller.
+  template <class Fn>
+  void run(int units, Fn&& fn) {
+    run_raw(units, [](void* ctx, int unit, int worker) { (*static_cast<Fn*>(ctx))(unit, worker); }, &fn);
+  }
+
+ private:
+  using Task = void (*)(void* ctx, int unit, int worker);
+  void run_raw(int units, Task task, void* ctx);
+  void worker_loop(int worker);
+  // Claims and runs units of job `gen` until none is left (or a newer job replaced it).
+  void drain(uint64_t gen, Task task, void* ctx, int units, int worker);
+  void stop_workers();
+
+  int threads_ = 1;
+  std::vector<std::thread> workers_;   // (threads_ - 1,)
+  std::mutex run_mutex_;               // one job at a time
+  // The current job, written and read under job_mutex_; generation_ names it.
+  std::mutex job_mutex_;
+  Task task_ = nullptr;
+  void* ctx_ = nullptr;
+  int units_ = 0;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<uint64_t> claim_{0};     // (generation << 32) | next unit to claim
+  std::atomic<int> done_{0};           // units of the current job finished
+  std::atomic<bool> quit_{false};
+  // Sleeping workers wait here after spinning a while without a new job.
+  std::mutex sleep_mutex_;
+  std::condition_variable wake_;
+  std::atomic<int> sleepers_{0};
+};
+
+// Fixed-size chunks of [0, n): chunk c covers [c * size, min(n, (c + 1) * size)).
+inline int chunk_count(long n, long size) { return n <= 0 ? 0 : (int)((n + size - 1) / size); }
+
+}  // namespace moe
