@@ -1,7 +1,7 @@
 // Native training benchmark: samples/s of the seed workload (E=5, experts [64,32], gate [32],
 // D=16, C=26, batch 32, Adam) on the letter data (read through Rscript from Debian's r-cran-mlbench
 // when present, else synthetic), and W2 (E=16, [256,256], gate [64], batch 256) dense vs top-2.
-// Usage: bench_train [--epochs N] [--w2-rows N] [--synthetic] [--data DIR [--json] [--heavy-epochs N]]. Prints medians over
+// Usage: bench_train [--epochs N] [--w2-rows N] [--synthetic] [--threads N] [--data DIR [--json] [--heavy-epochs N]]. Prints medians over
 // epochs; with --data it trains on the prepared split of tests/bench/prepare-data.mjs (the data every
 // peer of `npm run bench` sees) and --json prints one JSON line per workload for tests/bench/run.mjs.
 #include <algorithm>
@@ -15,6 +15,7 @@
 
 #include "core/rng.h"
 #include "moe/api.h"
+#include "moe/threads.h"
 #include "moe/dataset.h"
 
 namespace {
@@ -230,8 +231,11 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--data") && i + 1 < argc) data_dir = argv[++i];
     else if (!std::strcmp(argv[i], "--json")) json = true;
     else if (!std::strcmp(argv[i], "--heavy-epochs") && i + 1 < argc) heavy_epochs = std::max(1, std::atoi(argv[++i]));
-    else {
-      std::fprintf(stderr, "usage: %s [--epochs N] [--w2-rows N] [--synthetic] [--data DIR [--json] [--heavy-epochs N]]\n",
+    else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) {
+      const moe::Status st = moe::set_threads(std::atoi(argv[++i]));
+      if (!st.is_ok()) { std::fprintf(stderr, "bench_train: %s\n", st.message().c_str()); return 2; }
+    } else {
+      std::fprintf(stderr, "usage: %s [--epochs N] [--w2-rows N] [--synthetic] [--threads N] [--data DIR [--json] [--heavy-epochs N]]\n",
                    argv[0]);
       return 2;
     }
