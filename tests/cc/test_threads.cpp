@@ -80,7 +80,7 @@ Outcome train(int threads, Task task, bool topk) {
   Outcome out;
   EXPECT_TRUE(m->begin_fit(v, nullptr, o).is_ok());
   for (int guard = 0; guard < 1000; guard++) {
-    FitChunk r;
+    ChunkResult r;
     Status s = m->fit_run(4, &r);
     EXPECT_TRUE(s.is_ok()) << s.message();
     for (const BatchLogs& b : r.batches) out.losses.push_back(b.batch_loss);
