@@ -11,6 +11,7 @@ import { Engine } from './engine';
 import { mountAutoPanel } from './auto-panel';
 import { readOptions } from './options';
 import { registerServiceWorker } from './register-sw';
+import { Settings } from './settings';
 import { Results, fmt } from './results';
 import { DEFAULT_SAMPLE, SAMPLES } from './samples';
 import { TryRow, rawValues, type RunRow } from './try-row';
@@ -462,6 +463,7 @@ function wire(): void {
 
 async function start(): Promise<void> {
   registerServiceWorker();
+  new Settings(ui.modelCard);
   mountAutoPanel(document.querySelector('main')!, () => file && { ...file, target: view.target.value, task: ui.task.value });
   wire();
   results.clear();
