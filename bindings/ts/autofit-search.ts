@@ -106,10 +106,21 @@ export class Search {
     }
   }
 
+  // One job per fold, so the folds of one trial run on several workers at once; null when stopped.
+  async #runFolds(s: Setting, folds: number[], rung: number, wantModel: boolean): Promise<TrialResult | { error: string } | null> {
+    const parts = await Promise.all(folds.map((f, i) => this.#run(this.#job(s, [f], rung, wantModel && i === 0))));
+    if (parts.some((p) => p === null)) return null;
+    const failed = parts.find((p) => p && 'error' in p);
+    if (failed) return failed;
+    const done = parts as TrialResult[];
+    return { foldScores: done.flatMap((p) => p.foldScores), foldEpochs: done.flatMap((p) => p.foldEpochs),
+      seconds: done.reduce((t, p) => t + p.seconds, 0), ...(done[0].model ? { model: done[0].model } : {}) };
+  }
+
   async #evaluate(id: number, rung: number): Promise<void> {
     const s = this.#setting(id);
     const folds = rung === 0 ? [this.plan.evalFolds[0]] : this.plan.evalFolds;
-    const r = await this.#run(this.#job(s, folds, rung, true));
+    const r = await this.#runFolds(s, folds, rung, true);
     if (!r) return;
     const before = this.reports.get(id)?.seconds ?? 0;
     const report: TrialReport = 'error' in r
@@ -139,7 +150,7 @@ export class Search {
       ({ name, score: NaN, spread: 0, foldScores: [], options: settings[name].options }));
     this.baselines.push(...entries);
     await Promise.all(entries.map(async (b) => {
-      const r = await this.#run(this.#job(settings[b.name as 'linear' | 'mlp'], evalFolds, 1, false));
+      const r = await this.#runFolds(settings[b.name as 'linear' | 'mlp'], evalFolds, 1, false);
       if (!r || 'error' in r) return;
       Object.assign(b, { score: mean(r.foldScores), spread: spread(r.foldScores), foldScores: r.foldScores,
         epochs: Math.max(1, Math.round(mean(r.foldEpochs))) });

@@ -27,7 +27,8 @@ export function sampleSetting(seed: number, n: number, trainRows: number): Setti
   const rng = mulberry32(Math.imul(seed, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b));
   const experts = pick(rng, [1, 2, 3, 4, 6, 8] as const);
   const width = pick(rng, [16, 32, 64, 128, 256] as const);
-  const depth = pick(rng, [1, 1, 2, 2, 3] as const);
+  // Depth 0: linear experts (a gated mixture of linear models), strong on small, noisy data.
+  const depth = pick(rng, [0, 1, 1, 2, 2, 3] as const);
   const expertHidden = Array.from({ length: depth }, (_, i) => Math.max(8, width >> i));
   const gateWidth = pick(rng, [0, 16, 32, 64] as const);
   const activation = pick<Activation>(rng, ['relu', 'relu', 'gelu', 'tanh']);
