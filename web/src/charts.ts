@@ -104,6 +104,15 @@ export class LossChart {
     this.render();
   }
 
+  /** The chart in words (its text alternative). */
+  private describe(): string {
+    const n = this.data[0].length;
+    if (n === 0) return 'Loss per epoch: no training yet.';
+    const val = last(this.data[2]) ? `, validation loss ${last(this.data[2])}` : '';
+    const acc = this.withAccuracy && last(this.data[3]) ? `, training accuracy ${last(this.data[3])}` : '';
+    return `Loss per epoch over ${n} epoch${n === 1 ? '' : 's'}: last training loss ${last(this.data[1])}${val}${acc}.`;
+  }
+
   private render(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     if (this.timer) window.clearTimeout(this.timer);
@@ -113,7 +122,13 @@ export class LossChart {
     this.lastRender = performance.now();
     this.renderCost = this.lastRender - t0;
     this.host.dataset.points = String(this.data[0].length);
+    this.host.setAttribute('aria-label', this.describe());
   }
+}
+
+function last(v: (number | null)[]): string {
+  const x = v[v.length - 1];
+  return typeof x === 'number' ? x.toFixed(4) : '';
 }
 
 function num(v: number | undefined): number | null {
@@ -194,6 +209,7 @@ export function drawExpertMap(canvas: HTMLCanvasElement, legend: HTMLElement, ma
   legend.replaceChildren();
   if (!ctx) return;
   ctx.clearRect(0, 0, canvas.width, canvas.height);
+  canvas.setAttribute('aria-label', map ? describeMap(map, classes) : 'Expert map: no model yet.');
   if (!map) return;
   const w = canvas.width;
   const h = canvas.height;
@@ -252,7 +268,17 @@ export function drawExpertMap(canvas: HTMLCanvasElement, legend: HTMLElement, ma
   }
   classes.forEach((c, k) => {
     const li = el('li', `● ${c}`, 'class-item');
-    li.style.color = CLASS_COLORS[k % CLASS_COLORS.length] === '#ffffff' ? '#777' : CLASS_COLORS[k % CLASS_COLORS.length];
+    li.style.color = CLASS_COLORS[k % CLASS_COLORS.length] === '#ffffff' ? '#555555' : CLASS_COLORS[k % CLASS_COLORS.length];
     legend.append(li);
   });
+}
+
+/** The expert map in words (the canvas's text alternative): which expert wins how much of the area. */
+function describeMap(map: ExpertMap, classes: string[]): string {
+  const counts = new Array<number>(map.experts).fill(0);
+  for (const w of map.winner) counts[w]++;
+  const shares = counts.map((c, e) => [e, c / map.winner.length] as const).filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]);
+  const wins = shares.map(([e, s]) => `expert ${e + 1} ${Math.round(s * 100)}%`).join(', ');
+  const dots = classes.length ? `; ${map.pointClass.length} test rows as dots coloured by class (${classes.join(', ')})` : `; ${map.pointClass.length} test rows as dots`;
+  return `Expert map over ${map.xLabel} (horizontal) and ${map.yLabel} (vertical): share of the area each expert wins: ${wins}${dots}.`;
 }

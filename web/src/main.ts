@@ -239,6 +239,7 @@ async function train(): Promise<void> {
   ui.progress.max = o.fit.epochs;
   ui.progress.value = 0;
   setState('training', `Training on ${file.name}…`);
+  ui.cancel.focus();
   const abort = new AbortController();
   const t0 = performance.now();
   let epochsDone = 0;
@@ -285,6 +286,7 @@ async function train(): Promise<void> {
         `${((performance.now() - t0) / 1000).toFixed(1)} s${stoppedEarly ? ', stopped early' : ''}.`,
     });
     void tryRow.show(next.schema!, rawValues(next.schema!, testX.subarray(0, ds.numFeatures)), rowRunner(next));
+    $('results-heading').focus();
     const headline = isClass ? `test accuracy ${fmt(metrics.accuracy, 3)}` : `test RMSE ${fmt(metrics.rmse, 3)}, R² ${fmt(metrics.r2, 3)}`;
     setState('done', `Finished: ${headline}.`);
   } catch (err) {
