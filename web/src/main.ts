@@ -15,6 +15,7 @@ import { Settings } from './settings';
 import { Results, fmt } from './results';
 import { DEFAULT_SAMPLE, SAMPLES } from './samples';
 import { TryRow, rawValues, type RunRow } from './try-row';
+import { verdict } from './verdict';
 import type { EpochLogs, Task } from './view-types';
 
 type State = 'loading' | 'ready' | 'training' | 'done' | 'cancelled' | 'error';
@@ -45,6 +46,7 @@ const view: DataView = {
 };
 
 const engine = new Engine($('engine'));
+let settings: Settings;
 const chart = new LossChart($('loss-chart'));
 const results = new Results();
 const tryRow = new TryRow($('try-card'), $<HTMLFormElement>('try-row'), $('try-prediction'), $('try-gate'));
@@ -282,6 +284,8 @@ async function train(): Promise<void> {
       confusion: probs && labels ? confusion(probs, labels, ds.classes.length) : null,
       usage: expertUsage(gate, te.numRows, labels, isClass ? ds.classes.length : 0),
       map, mapPair: pair,
+      baseline: null,
+      verdict: verdict({ task: ds.task, ...metrics, baseline: null, valLoss: history.val_loss }),
       note: `${tr.numRows} training rows, ${te.numRows} test rows, ${summary.parameters} parameters, ` +
         `${((performance.now() - t0) / 1000).toFixed(1)} s${stoppedEarly ? ', stopped early' : ''}.`,
     });
@@ -417,6 +421,10 @@ function wire(): void {
   ui.modelCard.addEventListener('input', setupChanged);
   ui.modelCard.addEventListener('change', setupChanged);
   ui.train.addEventListener('click', () => void train());
+  $('retrain-early-stopping').addEventListener('click', () => {
+    settings.earlyStopping();
+    void train();
+  });
   ui.cancel.addEventListener('click', () => void cancel());
   const remap = () =>
     guarded('Cannot draw the expert map', async () => {
@@ -465,7 +473,7 @@ function wire(): void {
 
 async function start(): Promise<void> {
   registerServiceWorker();
-  new Settings(ui.modelCard);
+  settings = new Settings(ui.modelCard);
   mountAutoPanel(document.querySelector('main')!, () => file && { ...file, target: view.target.value, task: ui.task.value });
   wire();
   results.clear();

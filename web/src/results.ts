@@ -2,6 +2,7 @@
 // options). Hidden as soon as anything that produced it changes; text only, never HTML.
 import { drawExpertMap, renderConfusion, renderUsage } from './charts';
 import { option } from './data-view';
+import type { Verdict } from './verdict';
 import type { ExpertMap, ExpertUsage, Task } from './view-types';
 
 export interface Outcome {
@@ -15,6 +16,9 @@ export interface Outcome {
   map: ExpertMap | null;
   mapPair: [number, number] | null;
   note: string;
+  verdict: Verdict;
+  /** The baseline's score (majority-class accuracy, or the mean predictor's RMSE) and what it is. */
+  baseline: { value: number; label: string } | null;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -36,7 +40,9 @@ export class Results {
   clear(): void {
     this.card.hidden = true;
     this.title.textContent = '';
-    for (const id of ['metric-accuracy', 'metric-loss', 'metric-rmse', 'metric-r2', 'result-note']) $(id).textContent = '';
+    for (const id of ['metric-accuracy', 'metric-loss', 'metric-rmse', 'metric-r2', 'result-note', 'baseline', 'verdict']) $(id).textContent = '';
+    $('retrain-early-stopping').hidden = true;
+    $('verdict-box').removeAttribute('data-kind');
     renderConfusion($<HTMLTableElement>('confusion-matrix'), null, []);
     renderUsage($('expert-usage'), null, []);
     drawExpertMap(this.map, this.legend, null, []);
@@ -58,6 +64,12 @@ export class Results {
     $('row-r2').hidden = isClass;
     $('confusion-block').hidden = !isClass;
     $('result-note').textContent = o.note;
+    $('row-baseline').hidden = !o.baseline;
+    $('baseline').textContent = o.baseline ? fmt(o.baseline.value) : '';
+    $('baseline-label').textContent = o.baseline?.label ?? 'Baseline';
+    $('verdict').textContent = o.verdict.text;
+    $('verdict-box').dataset.kind = o.verdict.kind;
+    $('retrain-early-stopping').hidden = o.verdict.roseFrom === undefined;
     renderConfusion($<HTMLTableElement>('confusion-matrix'), o.confusion, o.classes);
     renderUsage($('expert-usage'), o.usage, o.classes);
     this.mapX.replaceChildren();

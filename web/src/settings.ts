@@ -43,6 +43,13 @@ export class Settings {
     this.card.dispatchEvent(new Event('change', { bubbles: true }));
   }
 
+  /** Turns early stopping on (patience 5 on a 0.2 validation split unless set), as a user edit would. */
+  earlyStopping(): void {
+    if (Number(get(field('patience'))) === 0) set(field('patience'), '5');
+    if (Number(get(field('validationSplit'))) === 0) set(field('validationSplit'), '0.2');
+    this.card.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+
   #changed(): void {
     this.#showTopK();
     this.#toUrl();
