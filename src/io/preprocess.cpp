@@ -378,7 +378,8 @@ const char* to_string(ColumnKind k) {
   return "ignored";
 }
 
-Status fit_schema(const TableBuilder& t, TaskOption task, Schema* out, std::vector<std::string>* warnings) {
+Status fit_schema(const TableBuilder& t, TaskOption task, Schema* out, std::vector<std::string>* warnings,
+                  const std::vector<std::string>* drop) {
   *out = Schema();
   if (t.target < 0) return Status::invalid("no target column was chosen");
   MOE_RETURN_IF_ERROR(fit_target(t, task, out, warnings));
@@ -389,6 +390,8 @@ Status fit_schema(const TableBuilder& t, TaskOption task, Schema* out, std::vect
     sc.name = c.name;
     if (int(j) == t.target) {
       sc.kind = ColumnKind::Target;
+    } else if (drop && j < drop->size() && !(*drop)[j].empty()) {
+      sc.note = (*drop)[j];
     } else if (c.categorical) {
       fit_categorical(t, c, &sc, warnings);
     } else {

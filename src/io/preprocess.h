@@ -59,7 +59,9 @@ struct Encoded {
 };
 
 // Fits the preprocessing on `t` (whose target column must be resolved). Notices go to `warnings`.
-Status fit_schema(const TableBuilder& t, TaskOption task, Schema* out, std::vector<std::string>* warnings);
+// `drop` (may be null): per column, a reason to leave it out of the features ('' = fit it as usual).
+Status fit_schema(const TableBuilder& t, TaskOption task, Schema* out, std::vector<std::string>* warnings,
+                  const std::vector<std::string>* drop = nullptr);
 
 // Encodes `t` exactly as `s` says. Columns are matched by name; a target column is optional.
 // `fitted_here` suppresses notices that fit_schema already gave for the same table.

@@ -84,16 +84,7 @@ Status TableBuilder::add_cell(RawColumn* col, const char* p, size_t n, int64_t l
 Status TableBuilder::start(const RowView& row) {
   started_ = true;
   ncols_ = row.nfields;
-  bool header = opt_.header == HeaderMode::Yes;
-  if (opt_.header == HeaderMode::Auto) {
-    // A first row made only of numbers (and blanks) is data; anything else is a header.
-    for (size_t j = 0; j < row.nfields && !header; ++j) {
-      size_t n;
-      const char* p = row.field(j, &n);
-      double v;
-      header = parse_cell(p, n, opt_.decimal, &v) == CellKind::Text;
-    }
-  }
+  bool header = opt_.header == HeaderMode::Yes || (opt_.header == HeaderMode::Auto && row_is_header(row, opt_.decimal));
   has_header_ = header;
   header_line_ = row.line;
   columns.resize(ncols_);
@@ -268,6 +259,16 @@ Status TableBuilder::finish() {
     warnings.push_back("an empty unnamed last column (from trailing delimiters) was ignored");
   }
   return Status::ok();
+}
+
+bool row_is_header(const RowView& row, char decimal) {
+  for (size_t j = 0; j < row.nfields; ++j) {
+    size_t n;
+    const char* p = row.field(j, &n);
+    double v;
+    if (parse_cell(p, n, decimal, &v) == CellKind::Text) return true;
+  }
+  return false;
 }
 
 const char* to_string(HeaderMode h) {

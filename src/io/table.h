@@ -16,6 +16,9 @@ namespace moe::io {
 enum class HeaderMode { Auto, Yes, No };
 const char* to_string(HeaderMode h);  // "auto", "yes", "no"
 
+// The auto header rule: a first row made only of numbers (and blanks) is data; anything else is a header.
+bool row_is_header(const RowView& row, char decimal);
+
 // Documented limits (also in README): more cells than this is a clear error, not an out-of-memory.
 constexpr int64_t kMaxCells = int64_t(1) << 27;             // rows x columns, 512 MiB of float cells
 constexpr size_t kMaxCategoriesPerColumn = 65536;          // distinct texts remembered per column

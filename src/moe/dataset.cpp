@@ -3,16 +3,20 @@
 #include "moe/dataset.h"
 
 #include <algorithm>
+#include <cmath>
 
+#include "io/column_roles.h"
 #include "io/csv.h"
+#include "io/preview.h"
 #include "io/schema_json.h"
 #include "io/sniff.h"
 #include "io/table.h"
+#include "io/values.h"
 
 namespace moe {
 namespace {
 
-constexpr size_t kPreludeBytes = 64 * 1024;  // looked at before choosing encoding and delimiter
+using io::kPreludeBytes;
 
 io::TableOptions table_options(const CsvOptions& o, const Schema* schema) {
   io::TableOptions t;
@@ -42,40 +46,83 @@ struct CsvStream::Impl {
   std::unique_ptr<io::TableBuilder> table;
   char delimiter = ',';
   int64_t rows_done = 0;
+  std::string suggested_notice;  // set when the target was chosen by suggestion
 
   Status begin(bool last) {
     started = true;
-    io::Encoding enc;
-    size_t bom = 0;
-    MOE_RETURN_IF_ERROR(io::sniff_input(prelude.data(), prelude.size(), &enc, &bom));
-    decoder.set_encoding(enc);
-    const char* text;
-    size_t n;
-    decoder.decode(prelude.data() + bom, prelude.size() - bom, last, &text, &n);
-    std::string first(text, n);  // the decoder's buffer is reused by the next call
+    io::Prelude pre;
+    MOE_RETURN_IF_ERROR(io::open_prelude(prelude.data(), prelude.size(), last, opt.delimiter, &decoder, &pre));
     const uint64_t raw_prelude = prelude.size();
     std::vector<uint8_t>().swap(prelude);
-    if (enc != io::Encoding::Utf8) {  // re-check JSON/HTML/binary on the decoded text
-      io::Encoding e2;
-      size_t b2;
-      MOE_RETURN_IF_ERROR(io::sniff_input(reinterpret_cast<const uint8_t*>(first.data()), first.size(), &e2, &b2));
-    }
-    char sep = 0;
-    size_t skip = io::parse_sep_line(first.data(), first.size(), last, &sep);
-    delimiter = opt.delimiter ? opt.delimiter : (sep ? sep : io::sniff_delimiter(first.data() + skip, first.size() - skip));
-    if (delimiter == '"' || delimiter == '\n' || delimiter == '\r')
-      return Status::invalid(std::string("the delimiter cannot be ") + (delimiter == '"' ? "a double quote" : "a line break"));
+    delimiter = pre.delimiter;
     io::TableOptions topt = table_options(opt, have_schema ? &schema : nullptr);
-    topt.decimal = delimiter == ',' ? '.' : ',';
+    if (!have_schema && opt.target.empty() && opt.target_index < 0) choose_target(pre, last, &topt);
+    topt.decimal = pre.decimal;
     if (opt.expected_bytes > raw_prelude && raw_prelude > 0) {
       int64_t lines = 1;
-      for (char c : first) lines += c == '\n';
+      for (char c : pre.text) lines += c == '\n';
       topt.expected_rows = int64_t(double(opt.expected_bytes) / double(raw_prelude) * double(lines) * 1.02) + 16;
     }
     table.reset(new io::TableBuilder(topt));
     tokenizer.set_delimiter(delimiter);
-    if (skip > 0) tokenizer.set_first_line(2);
-    return tokenizer.feed(first.data() + skip, first.size() - skip, table.get());
+    if (pre.skip > 0) tokenizer.set_first_line(2);
+    return tokenizer.feed(pre.text.data() + pre.skip, pre.text.size() - pre.skip, table.get());
+  }
+
+  // No target given: the suggested one (io/column_roles.h), ranked on the prelude's rows. When the
+  // prelude cannot be ranked the reader keeps its old default (the last column) and reports errors itself.
+  void choose_target(const io::Prelude& pre, bool last, io::TableOptions* topt) {
+    io::TargetSuggestion sug;
+    if (!io::suggest_target(pre, last, opt.header, &sug).is_ok() || sug.candidates.empty()) return;
+    topt->target_name = sug.target;
+    const io::TargetCandidate& best = sug.candidates[0];
+    suggested_notice = "no target was given, so '" + sug.target + "' was chosen as the most likely target (" +
+                       best.reason + "); pass target to choose another column";
+  }
+
+  // (rows, columns) cell text of the stored rows: dictionary text, numbers in shortest form, '' when missing.
+  static std::vector<std::string> raw_cells(const io::TableBuilder& t) {
+    const size_t R = size_t(t.rows()), J = t.columns.size();
+    std::vector<std::string> out(R * J);
+    for (size_t j = 0; j < J; ++j) {
+      const io::RawColumn& c = t.columns[j];
+      for (size_t r = 0; r < R; ++r) {
+        if (c.categorical) {
+          const int32_t id = c.ids[r];
+          if (id >= 0) out[r * J + j] = c.dict[size_t(id)];
+        } else if (!std::isnan(c.num[r])) {
+          out[r * J + j] = io::format_number(c.num[r]);
+        }
+      }
+    }
+    return out;
+  }
+
+  // Per column: why it is left out of the features ('' = kept). Identifiers and free text are dropped
+  // unless keep_columns names them (constants and empty columns by fit_schema's own rules); a target
+  // with such a role gets a warning instead.
+  std::vector<std::string> role_drops(const std::vector<io::RoleInfo>& roles, std::vector<std::string>* warnings) const {
+    std::vector<std::string> drop(roles.size());
+    for (size_t j = 0; j < roles.size(); ++j) {
+      const std::string& name = table->columns[j].name;
+      if (int(j) == table->target) {
+        if (roles[j].role != io::ColumnRole::Target)
+          warnings->push_back("the target column '" + name + "' looks like " + io::to_string(roles[j].role) + ": " +
+                              roles[j].reason);
+        continue;
+      }
+      if (roles[j].role != io::ColumnRole::Identifier && roles[j].role != io::ColumnRole::FreeText) continue;
+      if (std::find(opt.keep_columns.begin(), opt.keep_columns.end(), name) != opt.keep_columns.end()) continue;
+      drop[j] = roles[j].reason + " (keep it with keepColumns: ['" + name + "'])";
+    }
+    // Nothing but such columns besides the target: they are kept, since a model needs some input.
+    size_t dropped = 0;
+    for (const std::string& d : drop) dropped += !d.empty();
+    if (dropped > 0 && dropped + (table->target >= 0 ? 1 : 0) == drop.size()) {
+      warnings->push_back("every feature column looks like an identifier or free text; they are used anyway");
+      return std::vector<std::string>(roles.size());
+    }
+    return drop;
   }
 
   Status feed(const uint8_t* p, size_t n) {
@@ -113,12 +160,16 @@ struct CsvStream::Impl {
       ds.warnings.push_back("the file is not valid UTF-8; " + std::to_string(decoder.fallback_bytes()) +
                             " byte(s) (first at byte " + std::to_string(decoder.first_fallback_offset() + 1) +
                             ") were read as Windows-1252");
+    ds.roles = io::column_roles(*table, table->target);
     if (!have_schema) {
-      MOE_RETURN_IF_ERROR(io::fit_schema(*table, opt.task, &schema, &ds.warnings));
+      if (!suggested_notice.empty() && table->target != int(table->columns.size()) - 1) ds.warnings.push_back(suggested_notice);
+      std::vector<std::string> drop = role_drops(ds.roles, &ds.warnings);
+      MOE_RETURN_IF_ERROR(io::fit_schema(*table, opt.task, &schema, &ds.warnings, &drop));
     }
     io::Encoded enc;
     MOE_RETURN_IF_ERROR(io::apply_schema(*table, schema, !have_schema, &enc, &ds.warnings));
     rows_done = table->rows();
+    if (opt.keep_raw) ds.raw_cells = raw_cells(*table);
     table.reset();
     ds.rows = enc.rows;
     ds.num_features = enc.num_features;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "io/column_roles.h"
 #include "io/preprocess.h"
 #include "base/config.h"
 #include "base/status.h"
@@ -33,6 +34,8 @@ using io::Schema;
 // - Text columns: one-hot; missing -> most frequent category. More than 50 distinct values that are
 //   also more than half of the non-missing cells: an identifier/free text, dropped with a notice.
 //   Otherwise at most the 50 most frequent categories get a feature; rarer ones encode as all zeros.
+// - Roles (io/column_roles.h): identifiers and free text are dropped with a notice unless named in
+//   keep_columns. No target given: the suggested one (io/preview.h), ranked on the 256 KiB prelude.
 // - Target: rows where it is missing are excluded (with a count and the first line). Task auto:
 //   text target or <= 20 distinct integers = classification, else regression. One class = error;
 //   more than 1000 classes = error.
@@ -46,12 +49,15 @@ using TaskOption = io::TaskOption;
 
 struct CsvOptions {
   std::string target;             // target column name; empty = use target_index
-  int target_index = -1;          // 0-based; -1 (and empty name) = last column
+  int target_index = -1;          // 0-based; -1 (and empty name) = the suggested target (io/column_roles.h)
   char delimiter = 0;             // 0 = auto-detect among , ; \t | (Excel's "sep=X" first line wins)
   HeaderOption header = HeaderOption::Auto;  // auto: a first row made only of numbers is data
   TaskOption task = TaskOption::Auto;        // auto: text target or <= 20 distinct integers = classification
   std::string schema_json;        // non-empty: re-apply this fitted schema (no refitting); target optional
   uint64_t expected_bytes = 0;    // total input size if known (File.size); only a capacity hint
+  std::vector<std::string> keep_columns;  // features kept even when their role (identifier, free text,
+                                          // constant) would drop them
+  bool keep_raw = false;          // also return every stored row's cells as text (Dataset::raw_cells)
 };
 
 struct Dataset {
@@ -65,6 +71,9 @@ struct Dataset {
   std::vector<float> values;                // (N) regression targets
   std::vector<std::string> classes;         // classification: original labels in first-seen order
   std::vector<ColumnInfo> columns;          // one per file column: name, kind, missing count
+  std::vector<io::RoleInfo> roles;          // one per file column: role and reason (io/column_roles.h)
+  std::vector<std::string> raw_cells;       // keep_raw only: (N, columns) row-major cell text as read
+                                            // (numbers in shortest form, missing cells empty)
   std::vector<std::string> warnings;        // every notice of the reader and preprocessing
   Schema schema;                            // the fitted (or re-applied) preprocessing
   std::string schema_json;                  // the same, as JSON text (io/schema_json.h)
