@@ -7,8 +7,8 @@ import { init, Dataset, MoE, loadModel, MoEError } from './index.js';
 import { parseCommand, trainPlan, UsageError, type Parsed } from './cli-args.js';
 import { progress } from './cli-progress.js';
 import { writePyTorchExport } from './pytorch-cli.js';
-import { csvCell } from './csv-writer.js';
 import { runAuto } from './cli-auto.js';
+import { predictionsToCsv } from './predictions-csv.js';
 
 const USAGE = `usage:
   moe-wasm train <data.csv | -> [--target COL] [--task auto|classification|regression]
@@ -18,7 +18,7 @@ const USAGE = `usage:
   moe-wasm auto <data.csv | -> [--target COL] [--time 60 | --trials N] [--workers auto|N] [--folds 3]
                 [--metric accuracy|balancedAccuracy|r2|rmse|loss] [--seed 1] [--out model.moe]
                 searches model settings on every core; leaderboard and baselines on stdout
-  moe-wasm predict <model.moe> <data.csv | ->   predictions as CSV on stdout
+  moe-wasm predict <model.moe> <data.csv | ->   the input columns, prediction and p_<class> as CSV on stdout
   moe-wasm evaluate <model.moe> <data.csv | ->  metrics as JSON on stdout
   moe-wasm export <model.moe> <model.onnx>      the model as ONNX (input 'features', encoded)
   moe-wasm export <model.moe> <dir> --format pytorch   model.py, weights.safetensors, schema.json, train_ddp.py
@@ -103,7 +103,7 @@ async function train(p: Parsed): Promise<void> {
   }
 }
 
-async function withModel(p: Parsed, fn: (model: MoE, ds: Dataset) => void): Promise<void> {
+async function withModel(p: Parsed, fn: (model: MoE, ds: Dataset) => void, csv: { keepRaw?: boolean } = {}): Promise<void> {
   const [modelFile, dataFile, extra] = p.positional;
   if (!modelFile || !dataFile || extra !== undefined) throw new UsageError('needs a model file and a CSV file');
   if (modelFile === '-' && dataFile === '-') throw new UsageError('only one of the model and the CSV can come from stdin');
@@ -111,7 +111,7 @@ async function withModel(p: Parsed, fn: (model: MoE, ds: Dataset) => void): Prom
   const model = await loadModel(readFile(modelFile, 'model file'));
   try {
     if (!model.schema) throw new MoEError(`model '${modelFile}' carries no CSV schema (it was trained on arrays), so it cannot read CSV`);
-    const ds = await readCsv(dataFile, { schema: model.schema });
+    const ds = await readCsv(dataFile, { schema: model.schema, ...csv });
     for (const w of ds.warnings) process.stderr.write(`warning: ${w}\n`);
     fn(model, ds);
   } finally {
@@ -138,25 +138,7 @@ async function main(argv: string[]): Promise<number> {
     case 'train': await train(p); return 0;
     case 'auto': return runAuto(p, { readCsv, checkWritable, writeAtomic });
     case 'predict':
-      await withModel(p, (model, ds) => {
-        const probs = model.predict(ds);
-        const c = model.outputDim;
-        const lines: string[] = [];
-        if (model.task === 'classification') {
-          const classes = ds.classes.length === c ? ds.classes : Array.from({ length: c }, (_, i) => String(i));
-          lines.push(['prediction', ...classes.map((k) => `p_${k}`)].map(csvCell).join(','));
-          for (let r = 0; r < ds.numRows; r++) {
-            const row = probs.subarray(r * c, r * c + c);
-            let best = 0;
-            for (let k = 1; k < c; k++) if (row[k] > row[best]) best = k;
-            lines.push([csvCell(classes[best]), ...Array.from(row, (v) => v.toPrecision(6))].join(','));
-          }
-        } else {
-          lines.push(c === 1 ? 'prediction' : Array.from({ length: c }, (_, k) => `prediction_${k}`).join(','));
-          for (let r = 0; r < ds.numRows; r++) lines.push(Array.from(probs.subarray(r * c, r * c + c), (v) => v.toPrecision(7)).join(','));
-        }
-        process.stdout.write(lines.join('\n') + '\n');
-      });
+      await withModel(p, (model, ds) => { process.stdout.write(predictionsToCsv(model, ds)); }, { keepRaw: true });
       return 0;
     case 'evaluate':
       await withModel(p, (model, ds) => {

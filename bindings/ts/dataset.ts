@@ -4,9 +4,16 @@ import { AbortError, MoEError } from './errors.js';
 import { current, guard, type RawDataset } from './module-loader.js';
 import { checkHeapRoom, mib } from './heap.js';
 import { checkKeys, int, num, optionsObject, show, type Task } from './options.js';
+import { project2d, type Projection2d } from './projection.js';
+import { inputBytes, preview, suggestTarget, type ColumnRole, type CsvPreview, type InspectOptions, type TargetSuggestion } from './inspect.js';
 
 export type ColumnKind = 'numeric' | 'categorical' | 'target' | 'ignored';
-export interface ColumnInfo { name: string; kind: ColumnKind; missing: number }
+/**
+ * One column of the file: how it is encoded (kind), what it is for (role) and why, in plain words
+ * (reason; '' for an ordinary feature). An identifier, free-text or constant column is left out of the
+ * features (see warnings); a target with such a role is allowed but its reason says why it is a bad idea.
+ */
+export interface ColumnInfo { name: string; kind: ColumnKind; missing: number; role: ColumnRole; reason: string }
 
 /** The fitted preprocessing as produced by the core's CSV reader; plain JSON. */
 export interface Schema {
@@ -30,8 +37,12 @@ export type SchemaColumn =
   | { name: string; kind: 'ignored'; note?: string };
 
 export interface CsvOptions {
-  /** Target column: name or 0-based index. Default: the last column (with a schema: the schema's target, if present). */
+  /** Target column: name or 0-based index. Default: Dataset.suggestTarget's choice (with a schema: the schema's target, if present). */
   target?: string | number;
+  /** Columns to use as features even when their role (identifier, free text) would leave them out. */
+  keepColumns?: string[];
+  /** Also keep every row's cells as text (ds.rawRows), e.g. for predictionsToCsv. Default false. */
+  keepRaw?: boolean;
   delimiter?: 'auto' | string;
   header?: 'auto' | boolean;
   task?: 'auto' | Task;
@@ -40,12 +51,16 @@ export interface CsvOptions {
 }
 
 // Checks CsvOptions and turns them into the snake_case object bindings.cpp reads.
-const CSV_KEYS = ['target', 'delimiter', 'header', 'task', 'schema'] as const;
+const CSV_KEYS = ['target', 'keepColumns', 'keepRaw', 'delimiter', 'header', 'task', 'schema'] as const;
 
-function rawCsvOptions(options: CsvOptions, what: string, extraKeys: readonly string[] = []): Record<string, string | number> {
+function rawCsvOptions(options: CsvOptions, what: string, extraKeys: readonly string[] = []): Record<string, string | number | boolean | string[]> {
   if (options === null || typeof options !== 'object') throw new MoEError(`${what}: options must be an object`);
   checkKeys(what, options, extraKeys.length ? [...CSV_KEYS, ...extraKeys] : CSV_KEYS);
-  const { target, delimiter = 'auto', header = 'auto', task = 'auto', schema } = options;
+  const { target, delimiter = 'auto', header = 'auto', task = 'auto', schema, keepColumns = [], keepRaw = false } = options;
+  if (typeof keepRaw !== 'boolean') throw new MoEError(`keepRaw must be a boolean, got ${show(keepRaw)}`);
+  if (!Array.isArray(keepColumns) || keepColumns.some((c) => typeof c !== 'string')) {
+    throw new MoEError(`keepColumns must be an array of column names, got ${show(keepColumns)}`);
+  }
   if (target !== undefined && typeof target !== 'string') int('target', target, 0);
   if (typeof delimiter !== 'string' || (delimiter !== 'auto' && delimiter.length !== 1)) {
     throw new MoEError(`delimiter must be 'auto' or a single character, got ${show(delimiter)}`);
@@ -57,7 +72,7 @@ function rawCsvOptions(options: CsvOptions, what: string, extraKeys: readonly st
   return {
     target: typeof target === 'string' ? target : '',
     target_index: typeof target === 'number' ? target : -1,
-    delimiter, header: header === 'auto' ? 'auto' : header ? 'yes' : 'no', task,
+    keep_columns: keepColumns, keep_raw: keepRaw, delimiter, header: header === 'auto' ? 'auto' : header ? 'yes' : 'no', task,
     schema: schemaText(schema),
   };
 }
@@ -108,7 +123,7 @@ export interface SplitOptions { seed?: number; stratify?: boolean }
 interface Parts {
   features: Float32Array; labels: Int32Array | Float32Array | null; numRows: number; numFeatures: number;
   task: Task; featureNames: string[]; classes: string[]; columns: ColumnInfo[]; warnings: string[];
-  schema: Schema | null;
+  schema: Schema | null; rawRows?: string[][] | null;
 }
 
 export class Dataset {
@@ -124,11 +139,13 @@ export class Dataset {
   readonly columns: ColumnInfo[];
   readonly warnings: string[];
   readonly schema: Schema | null;
+  /** With keepRaw: (numRows, columns.length) the cells as read (numbers in shortest form, '' when missing); else null. */
+  readonly rawRows: string[][] | null;
 
   private constructor(p: Parts) {
     this.features = p.features; this.labels = p.labels; this.numRows = p.numRows; this.numFeatures = p.numFeatures;
     this.task = p.task; this.featureNames = p.featureNames; this.classes = p.classes; this.columns = p.columns;
-    this.warnings = p.warnings; this.schema = p.schema;
+    this.warnings = p.warnings; this.schema = p.schema; this.rawRows = p.rawRows ?? null;
   }
 
   /** Regression targets per row (1 for CSV data); for classification the number of classes. */
@@ -142,14 +159,24 @@ export class Dataset {
   static fromCSV(input: string | Uint8Array | ArrayBuffer, options: CsvOptions = {}): Dataset {
     const module = current();
     const raw = guard(module, module.raw);
-    let bytes: Uint8Array;
-    if (typeof input === 'string') bytes = new TextEncoder().encode(input);
-    else if (input instanceof Uint8Array) bytes = input;
-    else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
-    else throw new MoEError(`Dataset.fromCSV: input must be a string, Uint8Array or ArrayBuffer, got ${typeof input}`);
+    const { bytes } = inputBytes(input, 'Dataset.fromCSV');
     // The text is copied in and parsed next to it: about 3x the text at the peak.
     checkHeapRoom(module, 3 * bytes.length, `Dataset.fromCSV: a CSV of ${mib(bytes.length)} MiB`, 'read a smaller file or fewer columns');
     return Dataset.#fromRaw(raw.readCsv(bytes, rawCsvOptions(options, 'Dataset.fromCSV')));
+  }
+
+  /**
+   * Ranks every column as a target from the first rows only (no full parse): names such as class,
+   * label, species, outcome; few text values; the last column only as a tie-break. Identifiers, free
+   * text, constants and dates score 0. `target` is what fromCSV uses when no target is given.
+   */
+  static suggestTarget(input: string | Uint8Array | ArrayBuffer, options: InspectOptions = {}): TargetSuggestion {
+    return suggestTarget(input, options);
+  }
+
+  /** The header and the first `rows` rows as strings, by the same reader (delimiter, encoding, quotes). */
+  static preview(input: string | Uint8Array | ArrayBuffer, rows = 10, options: InspectOptions = {}): CsvPreview {
+    return preview(input, rows, options);
   }
 
   /**
@@ -184,7 +211,10 @@ export class Dataset {
 
   static #fromRaw(r: RawDataset): Dataset {
     if (r.code !== 0) throw new MoEError(r.message, 'ParseError');
-    return new Dataset({
+    const cells = (r as RawDataset & { rawCells?: string[] }).rawCells;
+    const width = r.columns.length;
+    const rawRows = cells ? Array.from({ length: r.numRows }, (_, i) => cells.slice(i * width, i * width + width)) : null;
+    return new Dataset({ rawRows,
       features: r.features, labels: r.labels, numRows: r.numRows, numFeatures: r.numFeatures, task: r.task,
       featureNames: r.featureNames, classes: r.classes, columns: r.columns as ColumnInfo[], warnings: r.warnings,
       schema: r.schema ? (JSON.parse(r.schema) as Schema) : null,
@@ -219,9 +249,17 @@ export class Dataset {
     if (featureNames.length !== d) throw new MoEError(`featureNames has ${featureNames.length} names, expected numFeatures = ${d}`);
     return new Dataset({
       features, labels, numRows: rows, numFeatures: d, task, featureNames, classes,
-      columns: featureNames.map((name) => ({ name, kind: 'numeric' as const, missing: 0 })),
+      columns: featureNames.map((name) => ({ name, kind: 'numeric' as const, missing: 0, role: 'feature' as const, reason: '' })),
       warnings: [], schema: null,
     });
+  }
+
+  /**
+   * The encoded features projected on their two principal components (PCA of the covariance, in the
+   * core with Eigen): { x, y } (numRows each) and the share of the variance each axis explains.
+   */
+  project2d(): Projection2d {
+    return project2d(this.features, this.numRows, this.numFeatures);
   }
 
   /** Splits rows into [first, second] with `fraction` of the rows in the first; seeded shuffle. */
@@ -289,6 +327,7 @@ export class Dataset {
     return new Dataset({
       features, labels, numRows: rows.length, numFeatures: d, task: this.task, featureNames: this.featureNames,
       classes: this.classes, columns: this.columns, warnings: [...this.warnings, ...extraWarnings], schema: this.schema,
+      rawRows: this.rawRows ? rows.map((r) => this.rawRows![r]) : null,
     });
   }
 }

@@ -13,6 +13,7 @@ import { buildPyTorch, type PyTorchFiles } from './pytorch-export.js';
 import { safetensorsToModelFile } from './pytorch-import.js';
 import { looksLikeSafetensors } from './safetensors.js';
 import { normalizeFitOptions } from './fit-callbacks.js';
+import { report, type Report, type ReportOptions } from './report.js';
 
 /**
  * What onEpochEnd / onBatchEnd / onTrainEnd receive. Epoch logs: loss and accuracy (classification)
@@ -314,6 +315,16 @@ export class MoE<T extends Task = Task> {
     return (this.#config.task === 'classification'
       ? { loss: r.loss, accuracy: r.accuracy }
       : { loss: r.loss, rmse: r.rmse, r2: r.r2 }) as EvaluateResult<T>;
+  }
+
+  /**
+   * evaluate() with context: baseline (majority class / mean of `train`'s labels applied to `test`),
+   * balanced accuracy, per-class precision/recall/support and confusion matrix; for regression
+   * MAE, the mean predictor's RMSE/R² and the residuals. See docs/API.md "model.report".
+   */
+  report(test: Dataset, options: ReportOptions = {}): Report<T> {
+    this.#handle();
+    return report(this, test, options) as Report<T>;
   }
 
   /** Size and cost: { parameters, experts, flopsPerSample, ... }. */

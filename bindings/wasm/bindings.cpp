@@ -63,7 +63,7 @@ void read_enum(const val& o, const char* key, std::initializer_list<E> all, E* o
     if (name == to_string(e)) *out = e;  // found by argument-dependent lookup (moe:: or moe::io::)
 }
 
-// options: { target, target_index, delimiter ('auto' | one char), header ('auto'|'yes'|'no'), task, schema }
+// options: { target, target_index, keep_columns?, delimiter ('auto' | one char), header ('auto'|'yes'|'no'), task, schema }
 moe::CsvOptions csv_options(const val& options) {
   moe::CsvOptions opt;
   opt.target = options["target"].as<std::string>();
@@ -75,6 +75,8 @@ moe::CsvOptions csv_options(const val& options) {
             &opt.task);
   opt.schema_json = options["schema"].as<std::string>();
   if (options["expected_bytes"].isNumber()) opt.expected_bytes = options["expected_bytes"].as<double>();
+  if (options["keep_raw"].isTrue()) opt.keep_raw = true;
+  if (options["keep_columns"].isArray()) opt.keep_columns = emscripten::vecFromJSArray<std::string>(options["keep_columns"]);
   return opt;
 }
 
@@ -98,11 +100,14 @@ val dataset_val(const moe::Status& status, const moe::Dataset& ds) {
     c.set("name", ds.columns[i].name);
     c.set("kind", moe::io::to_string(ds.columns[i].kind));
     c.set("missing", static_cast<double>(ds.columns[i].missing));
+    if (i < ds.roles.size()) c.set("role", moe::io::to_string(ds.roles[i].role));
+    if (i < ds.roles.size()) c.set("reason", ds.roles[i].reason);
     columns.set(i, c);
   }
   out.set("columns", columns);
   out.set("warnings", strings(ds.warnings));
   out.set("schema", ds.schema_json);
+  if (!ds.raw_cells.empty()) out.set("rawCells", strings(ds.raw_cells));  // (rows * columns) row-major
   return out;
 }
 

@@ -11,7 +11,7 @@ endif()
 file(READ ${CMAKE_SOURCE_DIR}/package.json MOE_PACKAGE_JSON)
 string(JSON MOE_PACKAGE_VERSION GET "${MOE_PACKAGE_JSON}" version)
 
-add_executable(moe_wasm ${CMAKE_CURRENT_LIST_DIR}/bindings.cpp)
+add_executable(moe_wasm ${CMAKE_CURRENT_LIST_DIR}/bindings.cpp ${CMAKE_CURRENT_LIST_DIR}/data_bindings.cpp)
 target_link_libraries(moe_wasm PRIVATE moe_core)
 set_target_properties(moe_wasm PROPERTIES OUTPUT_NAME ${MOE_WASM_NAME} SUFFIX ".js")
 target_compile_definitions(moe_wasm PRIVATE MOE_PACKAGE_VERSION="${MOE_PACKAGE_VERSION}")

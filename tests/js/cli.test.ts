@@ -28,9 +28,15 @@ it('train -> predict -> evaluate', () => {
   const p = cli('predict', model, newCsv);
   expect(p.status).toBe(0);
   const lines = p.stdout.trim().split('\n');
-  expect(lines[0]).toBe('prediction,p_setosa,p_versicolor,p_virginica');
+  // The input columns as read, the prediction, probabilities rounded to 4 decimals (predictionsToCsv).
+  expect(lines[0]).toBe('sepal_length,sepal_width,petal_length,petal_width,prediction,p_setosa,p_versicolor,p_virginica');
   expect(lines.length).toBe(6);
-  expect(lines.slice(1).every((l) => l.startsWith('setosa,'))).toBe(true);
+  for (const [i, line] of lines.slice(1).entries()) {
+    const cells = line.split(',');
+    expect(cells.slice(0, 4).map(Number)).toEqual(rows[i + 1].split(',').slice(0, 4).map(Number));
+    expect(cells[4]).toBe('setosa');
+    for (const p of cells.slice(5)) expect(p).toMatch(/^[01]\.\d{4}$/);
+  }
 
   const e = cli('evaluate', model, IRIS_PATH);
   expect(e.status).toBe(0);

@@ -216,8 +216,8 @@ describe('formula injection', () => {
       const p = cli('predict', 'm.moe', 'new.csv');
       expect(p.status).toBe(0);
       const lines = p.stdout.trim().split('\n');
-      expect(lines[0]).toBe(`prediction,"p_=HYPERLINK(""http://evil"")",p_+cmd|' /C calc'!A0,p_@SUM(1)`);
-      for (const line of lines.slice(1)) expect(line).toMatch(/^(?:"'=|'\+|'@)/);
+      expect(lines[0]).toBe(`a,b,prediction,"p_=HYPERLINK(""http://evil"")",p_+cmd|' /C calc'!A0,p_@SUM(1)`);
+      for (const line of lines.slice(1)) expect(line).toMatch(/^\d,\d,(?:"'=|'\+|'@)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
