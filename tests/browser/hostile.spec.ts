@@ -93,6 +93,10 @@ test('a target column that cannot be learned is named, and another target can be
     mimeType: 'text/csv',
     buffer: Buffer.from('x,y,group,note\n1,2,a,\n2,1,b,\n3,4,a,\n4,3,b,\n5,6,a,\n6,5,b,\n7,8,a,\n8,7,b,\n'),
   });
+  // The suggested target skips the empty last column; choosing it anyway names the problem.
+  await waitReady(page);
+  await expect(byId(page, 'target-select')).not.toHaveValue('note');
+  await byId(page, 'target-select').selectOption('note');
   await expect(byId(page, 'error')).toContainText('note');
   await expect(byId(page, 'train-button')).toBeDisabled();
   await byId(page, 'target-select').selectOption('group');
