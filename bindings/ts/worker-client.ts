@@ -12,6 +12,9 @@ import type { DatasetInfo, WireDataRef, WireFitOptions } from './worker-protocol
 import { normalizeFitOptions } from './fit-callbacks.js';
 import { Channel, type TrainerInit } from './worker-channel.js';
 import { RemoteDataset } from './worker-dataset.js';
+import type { CsvPreview, InspectOptions, TargetSuggestion } from './inspect.js';
+import type { PredictionsCsvOptions } from './predictions-csv.js';
+import type { Report } from './report.js';
 
 export { MoEError, AbortError } from './errors.js';
 export { RemoteDataset } from './worker-dataset.js';
@@ -45,14 +48,20 @@ export class WorkerSession {
 
   /** Dataset.fromCSV in the worker; the bytes are transferred when an ArrayBuffer/Uint8Array owns them alone. */
   async fromCSV(input: string | Uint8Array | ArrayBuffer, options: CsvOptions = {}): Promise<RemoteDataset> {
-    let wire: string | Uint8Array;
-    if (typeof input === 'string') wire = input;
-    else if (input instanceof Uint8Array) wire = input.slice();
-    else if (input instanceof ArrayBuffer) wire = new Uint8Array(input.slice(0));
-    else throw new MoEError(`fromCSV: input must be a string, Uint8Array or ArrayBuffer, got ${input === null ? 'null' : typeof input}`);
+    const wire = wireInput(input, 'fromCSV');
     const transfer = typeof wire === 'string' ? [] : [wire.buffer as ArrayBuffer];
     const info = await this.channel.call({ type: 'csv', input: wire, options }, {}, transfer) as DatasetInfo;
     return new RemoteDataset(this.channel, info);
+  }
+
+  /** Dataset.suggestTarget in the worker (reads only the file's first 256 KiB). */
+  async suggestTarget(input: string | Uint8Array | ArrayBuffer, options: InspectOptions = {}): Promise<TargetSuggestion> {
+    return await this.channel.call({ type: 'suggestTarget', input: wireInput(input, 'suggestTarget'), options }) as TargetSuggestion;
+  }
+
+  /** Dataset.preview in the worker: header and first rows as text, by the package's reader. */
+  async preview(input: string | Uint8Array | ArrayBuffer, rows = 10, options: InspectOptions = {}): Promise<CsvPreview> {
+    return await this.channel.call({ type: 'preview', input: wireInput(input, 'preview'), rows, options }) as CsvPreview;
   }
 
   /** A model in this worker (options validated here first); schema: the preprocessing it carries. */
@@ -74,6 +83,14 @@ export class WorkerSession {
 
   /** Ends the worker: its datasets and trainers are gone, pending calls reject with MoEError. */
   terminate(reason = 'the worker session was terminated'): void { this.channel.terminate(reason); }
+}
+
+/** Input bytes as they cross to the worker (a copy: the caller keeps its buffer). */
+function wireInput(input: string | Uint8Array | ArrayBuffer, what: string): string | Uint8Array {
+  if (typeof input === 'string') return input;
+  if (input instanceof Uint8Array) return input.slice();
+  if (input instanceof ArrayBuffer) return new Uint8Array(input.slice(0));
+  throw new MoEError(`${what}: input must be a string, Uint8Array or ArrayBuffer, got ${input === null ? 'null' : typeof input}`);
 }
 
 /** Starts a worker for datasets and trainers: `const w = await openWorker(); const ds = await w.fromCSV(bytes)`. */
@@ -247,6 +264,18 @@ export class Trainer<T extends Task = Task> {
 
   async save(): Promise<Uint8Array> {
     return await this.#call({ type: 'save', model: this.#model }) as Uint8Array;
+  }
+
+  /** model.report(test, { train }) in the worker: metrics with the baseline's, per class or residuals. */
+  async report(test: RemoteDataset, options: { train?: RemoteDataset } = {}): Promise<Report<T>> {
+    const req = { type: 'report' as const, model: this.#model, test: test.ref(this.#channel), ...(options.train ? { train: options.train.ref(this.#channel) } : {}) };
+    return await this.#call(req) as Report<T>;
+  }
+
+  /** predictionsToCsv in the worker: one dataset, or parts with their split names ('train', 'test'). */
+  async predictionsCsv(data: RemoteDataset | { data: RemoteDataset; split: string }[], options: PredictionsCsvOptions = {}): Promise<string> {
+    const parts = data instanceof RemoteDataset ? data.ref(this.#channel) : data.map((p) => ({ data: p.data.ref(this.#channel), split: p.split }));
+    return await this.#call({ type: 'predictionsCsv', model: this.#model, parts, options }) as string;
   }
 
   /** MoE.toONNX in the worker. */

@@ -3,6 +3,7 @@
 // and labels; the encoded feature matrix stays in the worker unless features() asks for a copy.
 import { MoEError } from './errors.js';
 import type { ColumnInfo, Schema, SplitOptions } from './dataset.js';
+import type { Projection2d } from './projection.js';
 import type { Task } from './options.js';
 import type { Channel } from './worker-channel.js';
 import type { DatasetInfo, DatasetRef } from './worker-protocol.js';
@@ -51,6 +52,12 @@ export class RemoteDataset {
   async features(): Promise<Float32Array> {
     const ref = this.ref(this.#channel);
     return await this.#channel.call({ type: 'features', dataset: ref.dataset }) as Float32Array;
+  }
+
+  /** ds.project2d() in the worker: the rows on the first two principal components of the encoded features. */
+  async project2d(): Promise<Projection2d> {
+    const ref = this.ref(this.#channel);
+    return await this.#channel.call({ type: 'project2d', dataset: ref.dataset }) as Projection2d;
   }
 
   /** Frees the dataset in the worker; later use throws MoEError. */

@@ -1,7 +1,7 @@
 // The worker side of 'moe-wasm/worker': runs inside a Web Worker (module worker) or a Node
 // worker_thread, owns the datasets and models it was asked to make (by handle) and answers the
 // requests of worker-channel.ts. Every rule is the in-process API's: this file only dispatches.
-import { init, Dataset, MoE, loadModel, MoEError } from './index.js';
+import { init, Dataset, MoE, loadModel, MoEError, predictionsToCsv } from './index.js';
 import { PROGRESS_MS, type DatasetInfo, type DatasetRef, type ProgressEvent, type Request, type Response, type WireDataRef } from './worker-protocol.js';
 import type { Data } from './model.js';
 import { isNode, nodeBuiltin } from './platform.js';
@@ -108,6 +108,14 @@ async function handle(req: Request, post: Post): Promise<unknown> {
     case 'disposeDataset':
       datasets.delete(req.dataset);
       return null;
+    case 'project2d': return dataset(req).project2d();
+    case 'suggestTarget': return Dataset.suggestTarget(req.input, req.options);
+    case 'preview': return Dataset.preview(req.input, req.rows, req.options);
+    case 'report': return model(req.model).report(dataset(req.test), req.train ? { train: dataset(req.train) } : {});
+    case 'predictionsCsv': {
+      const parts = Array.isArray(req.parts) ? req.parts.map((p) => ({ data: dataset(p.data), split: p.split })) : dataset(req.parts);
+      return predictionsToCsv(model(req.model), parts, req.options);
+    }
   }
 }
 

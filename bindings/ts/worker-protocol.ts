@@ -4,6 +4,8 @@
 import type { MoEOptions } from './options.js';
 import type { Logs } from './model.js';
 import type { ColumnInfo, CsvOptions, Schema, SplitOptions } from './dataset.js';
+import type { InspectOptions } from './inspect.js';
+import type { PredictionsCsvOptions } from './predictions-csv.js';
 import type { Task } from './options.js';
 
 /** Training data as it crosses to the worker: features (rows, D) and labels. */
@@ -48,7 +50,12 @@ export type Request =
   | { id: number; type: 'csv'; input: Uint8Array | string; options: WireCsvOptions }
   | { id: number; type: 'split'; dataset: number; fraction: number; options: SplitOptions }
   | { id: number; type: 'features'; dataset: number }
-  | { id: number; type: 'disposeDataset'; dataset: number };
+  | { id: number; type: 'disposeDataset'; dataset: number }
+  | { id: number; type: 'project2d'; dataset: number }
+  | { id: number; type: 'suggestTarget'; input: Uint8Array | string; options: InspectOptions }
+  | { id: number; type: 'preview'; input: Uint8Array | string; rows: number; options: InspectOptions }
+  | { id: number; type: 'report'; model: number; test: DatasetRef; train?: DatasetRef }
+  | { id: number; type: 'predictionsCsv'; model: number; parts: DatasetRef | { data: DatasetRef; split: string }[]; options: PredictionsCsvOptions };
 
 export type Response =
   | { id: number; type: 'result'; value: unknown }

@@ -92,3 +92,31 @@ describe('worker session', () => {
     w.terminate();
   }, 60_000);
 });
+
+describe('worker session: the data calls run where the data is', () => {
+  it('suggestTarget, preview, report, project2d and predictionsCsv equal the in-process calls', async () => {
+    const { predictionsToCsv } = await import('../../dist/index.js');
+    const w = await openWorker();
+    expect(await w.suggestTarget(bytes())).toEqual(Dataset.suggestTarget(bytes()));
+    expect(await w.preview(bytes(), 5)).toEqual(Dataset.preview(bytes(), 5));
+    const ds = await w.fromCSV(bytes(), { keepRaw: true });
+    expect(ds.columns.find((c) => c.kind === 'target')).toMatchObject({ name: 'species', role: 'target' });
+    const [tr, te] = await ds.split(0.8, { seed: 1, stratify: true });
+    const t = await w.forDataset(tr, opts);
+    await t.fit(tr, { epochs: 3 });
+    const local = Dataset.fromCSV(bytes(), { keepRaw: true });
+    const [ltr, lte] = local.split(0.8, { seed: 1, stratify: true });
+    const m = await loadModel(await t.save());
+    const r = await t.report(te, { train: tr });
+    expect(r).toEqual(m.report(lte, { train: ltr }));
+    expect(r.task === 'classification' && r.baseline.fittedOn).toBe('train');
+    expect(await te.project2d()).toEqual(lte.project2d());
+    const csv = await t.predictionsCsv([{ data: tr, split: 'train' }, { data: te, split: 'test' }]);
+    expect(csv).toBe(predictionsToCsv(m, [{ data: ltr, split: 'train' }, { data: lte, split: 'test' }]));
+    expect(csv.split('\n')[0]).toBe('sepal_length,sepal_width,petal_length,petal_width,species,split,prediction,p_setosa,p_versicolor,p_virginica');
+    await expect(t.predictionsCsv([{ data: te, split: 3 as unknown as string }])).rejects.toThrow(MoEError);
+    await expect(w.preview('{"a": 1}')).rejects.toThrow(MoEError);
+    m.dispose();
+    w.terminate();
+  }, 60_000);
+});
