@@ -110,3 +110,27 @@ export async function untilServiceWorkerControls(): Promise<void> {
     await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
   }
 }
+
+/** The cells of one CSV line (RFC 4180 quotes). */
+export function csvCells(line: string): string[] {
+  const out: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { out.push(cell); cell = ''; } else cell += ch;
+  }
+  out.push(cell);
+  return out;
+}
+
+/** A predictions download as comparable rows: the given columns (default: all but `split`), rows sorted. */
+export function predictionRows(csv: string, from: 'all' | 'prediction' = 'all'): string[] {
+  const [head, ...rows] = csv.trim().split('\n');
+  const names = csvCells(head);
+  const keep = names.map((n, i) => (from === 'prediction' ? i >= names.indexOf('prediction') : n !== 'split'));
+  return rows.map((r) => csvCells(r).filter((_, i) => keep[i]).join(',')).sort();
+}

@@ -104,6 +104,8 @@ test('class labels that are spreadsheet formulas are neutralised in the predicti
   const csv = (await import('node:fs')).readFileSync((await dl.path())!, 'utf8');
   const rows = csv.trim().split('\n').slice(1);
   expect(rows.length).toBe(40);
-  // Column 2 (predicted): a quote before = and +; the probabilities stay plain numbers.
-  for (const row of rows) expect(row).toMatch(/^\d+,(?:"'=HYPERLINK\(""http:\/\/evil"",""x""\)"|'\+cmd\|' \/C calc'!A0),[0-9.e-]+,[0-9.e-]+$/);
+  // The label as read and the prediction: a quote before = and +; numbers (also -5) and probabilities stay plain.
+  const label = `(?:"'=HYPERLINK\\(""http:\\/\\/evil"",""x""\\)"|'\\+cmd\\|' \\/C calc'!A0)`;
+  const shape = new RegExp(`^-?\\d+,\\d+,${label},(?:train|test),${label},[0-9.]+,[0-9.]+$`);
+  for (const row of rows) expect(row).toMatch(shape);
 });

@@ -1,5 +1,5 @@
 // Turns what the trained model returns (predict and gate outputs, via moe-wasm/worker) into the
-// page's pictures: expert usage per class, the confusion matrix, the "which expert wins" grid.
+// page's pictures: expert usage per class, each row's favourite expert, the "which expert wins" grid.
 // No model maths here: every number comes from Trainer.predict / Trainer.gate.
 import type { ExpertMap, ExpertUsage } from './view-types';
 
@@ -33,11 +33,12 @@ export function expertUsage(gate: Float32Array, n: number, labels: Int32Array | 
   return { overall, perClass };
 }
 
-/** (C, C) counts: rows = true class, columns = predicted (argmax of probs (N, C)). */
-export function confusion(probs: Float32Array, labels: Int32Array, c: number): number[][] {
-  const m = Array.from({ length: c }, () => new Array<number>(c).fill(0));
-  for (let i = 0; i < labels.length; i++) m[labels[i]][argmax(probs, i * c, c)]++;
-  return m;
+/** The expert with the largest gate weight per row. gate: (N, E) -> (N). */
+export function winners(gate: Float32Array, n: number): Uint8Array {
+  const e = n > 0 ? gate.length / n : 0;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = argmax(gate, i * e, e);
+  return out;
 }
 
 interface Frame { mean: Float32Array; lo: number[]; hi: number[] }

@@ -1,11 +1,11 @@
 // The demo page's controller: wires the form to moe-wasm/worker (engine.ts) and the views (data-view,
 // results, charts). Every parse, fit, prediction and gate runs in the package's worker; the page only
 // decides what to show. It never puts data into innerHTML.
-import { toCsv } from 'moe-wasm';
 import type { RemoteDataset, Trainer } from 'moe-wasm/worker';
-import { expertUsage, confusion, featureMap, tellingPair } from './analysis';
+import { expertUsage, featureMap, tellingPair, winners } from './analysis';
 import { LossChart } from './charts';
-import { MAX_FILE_BYTES, previewRows, rejectReason } from './csv-preview';
+import { sizeReason } from './file-limit';
+import { TargetCheck } from './target-check';
 import { clearData, renderHeaderOnly, renderInfo, renderPreview, type DataView } from './data-view';
 import { Engine } from './engine';
 import { mountAutoPanel } from './auto-panel';
@@ -49,12 +49,13 @@ const engine = new Engine($('engine'));
 let settings: Settings;
 const chart = new LossChart($('loss-chart'));
 const results = new Results();
+const targetCheck = new TargetCheck($('target-confirm'), $('dropped-columns'), () => refreshState());
 const tryRow = new TryRow($('try-card'), $<HTMLFormElement>('try-row'), $('try-prediction'), $('try-gate'));
 let file: { name: string; bytes: Uint8Array } | null = null;
 let data: RemoteDataset | null = null;
 let trainer: Trainer | null = null;
 /** What the current trainer was trained on (for the expert map and download names); null for a loaded model. */
-let fitted: { tr: RemoteDataset; te: RemoteDataset; trainX: Float32Array; testX: Float32Array; target: string; file: string } | null = null;
+let fitted: { tr: RemoteDataset; te: RemoteDataset; trainX: Float32Array; testX: Float32Array; target: string; file: string; bytes: Uint8Array } | null = null;
 let loadedFrom = '';
 let training: { job: Promise<unknown>; abort: AbortController } | null = null;
 let cancelling = false;
@@ -66,7 +67,7 @@ function setState(s: State, text: string): void {
   document.body.dataset.state = s;
   ui.status.textContent = text;
   const busy = s === 'training';
-  ui.train.disabled = busy || !data;
+  ui.train.disabled = busy || !data || !targetCheck.ok;
   ui.cancel.disabled = !busy;
   ui.downloadModel.disabled = busy || !trainer;
   ui.downloadOnnx.disabled = busy || !trainer;
@@ -105,16 +106,18 @@ async function inspect(target: string | null): Promise<void> {
   const token = ++loadToken;
   const old = data;
   data = null;
+  targetCheck.clear();
   void old?.dispose();
   setState('loading', `Reading ${file.name}…`);
   try {
     const w = await engine.session;
     const task = ui.task.value as 'auto' | Task;
-    const ds = await w.fromCSV(file.bytes, { task, ...(target === null ? {} : { target }) });
+    const ds = await w.fromCSV(file.bytes, { task, keepRaw: true, ...(target === null ? {} : { target }) });
     if (token !== loadToken) return void ds.dispose();
     data = ds;
     renderInfo(view, ds, targetOf(ds));
     clearError();
+    targetCheck.show(ds);
     setState('ready', `Ready: ${file.name}, ${ds.numRows} rows, target "${targetOf(ds)}" (${ds.task}). Press Train.`);
   } catch (err) {
     if (token !== loadToken) return;
@@ -126,6 +129,7 @@ async function inspect(target: string | null): Promise<void> {
 
 function rejectData(reason: string): void {
   loadToken++;
+  targetCheck.clear();
   file = null;
   void data?.dispose();
   data = null;
@@ -137,21 +141,28 @@ function rejectData(reason: string): void {
 
 async function useBytes(name: string, bytes: Uint8Array): Promise<void> {
   setupChanged();
-  const reason = rejectReason(name, bytes);
+  const reason = sizeReason(name, bytes.length);
   if (reason) return rejectData(reason);
+  const token = ++loadToken;
+  try {
+    // The package's reader (delimiter, encoding, quotes) shows the first rows; not a CSV is its MoEError.
+    const pv = await (await engine.session).preview(bytes, 8);
+    if (token !== loadToken) return;
+    renderPreview(view, [pv.header, ...pv.rows]);
+  } catch (err) {
+    if (token !== loadToken) return;
+    return rejectData(`Cannot read "${name}": ${messageOf(err)}`);
+  }
   file = { name, bytes };
   ui.source.textContent = `Data: ${name} (${(bytes.length / 1024).toFixed(1)} KB)`;
-  renderPreview(view, previewRows(bytes));
   ui.task.value = 'auto';
   await inspect(null);
 }
 
 async function useFile(f: File): Promise<void> {
   clearError();
-  if (f.size > MAX_FILE_BYTES) {
-    const mb = (f.size / 1024 / 1024).toFixed(1);
-    return rejectData(`"${f.name}" is ${mb} MB; this page accepts CSV files up to ${MAX_FILE_BYTES / 1024 / 1024} MB.`);
-  }
+  const reason = sizeReason(f.name, f.size);
+  if (reason) return rejectData(reason);
   await useBytes(f.name, new Uint8Array(await f.arrayBuffer()));
 }
 
@@ -259,11 +270,14 @@ async function train(): Promise<void> {
   try {
     const history = await job;
     chart.flush();
-    const metrics = await next.evaluate(te) as { loss: number; accuracy?: number; rmse?: number; r2?: number };
-    const isClass = ds.task === 'classification';
+    const rep = await next.report(te, { train: tr });
+    const isClass = rep.task === 'classification';
+    const metrics = rep.task === 'classification'
+      ? { loss: rep.loss, accuracy: rep.accuracy }
+      : { loss: rep.loss, rmse: rep.rmse, r2: rep.r2 };
     const labels = isClass ? (te.labels as Int32Array) : null;
-    const probs = isClass ? await next.predict(te) : null;
     const gate = await next.gate(te);
+    const proj = te.numRows >= 2 ? await te.project2d() : null;
     const [trainX, testX] = await Promise.all([tr.features(), te.features()]);
     const gateFn = (x: Float32Array) => next!.gate(x);
     const pair = ds.numFeatures >= 2 ? await tellingPair(gateFn, trainX, ds.numFeatures) : null;
@@ -271,7 +285,7 @@ async function train(): Promise<void> {
     const summary = await next.summary();
     forgetModel();
     trainer = next;
-    fitted = { tr, te, trainX, testX, target, file: file.name };
+    fitted = { tr, te, trainX, testX, target, file: file.name, bytes: file.bytes };
     loadedFrom = '';
     const stoppedEarly = history.epoch.length < o.fit.epochs;
     ui.modelInfo.textContent = `Model: ${summary.experts} experts, ${summary.parameters} parameters, trained on ${file.name} → ${target}.`;
@@ -281,11 +295,22 @@ async function train(): Promise<void> {
     }
     results.show({
       title, task: ds.task, classes: ds.classes, featureNames: ds.featureNames, metrics,
-      confusion: probs && labels ? confusion(probs, labels, ds.classes.length) : null,
+      confusion: rep.task === 'classification' ? rep.confusion : null,
+      balancedAccuracy: rep.task === 'classification' ? rep.balancedAccuracy : undefined,
+      perClass: rep.task === 'classification' ? rep.perClass : null,
+      pva: rep.task === 'regression' ? { actual: rep.actual, predicted: rep.predicted, target, mae: rep.mae } : null,
+      pca: proj ? { ...proj, winner: winners(gate, te.numRows), experts: gate.length / te.numRows, classOf: labels } : null,
       usage: expertUsage(gate, te.numRows, labels, isClass ? ds.classes.length : 0),
       map, mapPair: pair,
-      baseline: null,
-      verdict: verdict({ task: ds.task, ...metrics, baseline: null, valLoss: history.val_loss }),
+      baseline: rep.task === 'classification'
+        ? { value: rep.baseline.accuracy, label: `Always "${rep.baseline.class}"` }
+        : { value: rep.baseline.rmse, label: 'Mean predictor RMSE' },
+      verdict: verdict({
+        task: rep.task, rows: rep.rows, ...metrics, valLoss: history.val_loss,
+        baseline: rep.task === 'classification'
+          ? { label: rep.baseline.class, accuracy: rep.baseline.accuracy }
+          : { label: rep.baseline.value.map((v) => Number(v.toPrecision(4))).join(', '), rmse: rep.baseline.rmse },
+      }),
       note: `${tr.numRows} training rows, ${te.numRows} test rows, ${summary.parameters} parameters, ` +
         `${((performance.now() - t0) / 1000).toFixed(1)} s${stoppedEarly ? ', stopped early' : ''}.`,
     });
@@ -362,28 +387,17 @@ async function guarded(what: string, fn: () => Promise<void>): Promise<void> {
   }
 }
 
+/** The shared predictions CSV (input columns as read, split flag, prediction, rounded probabilities). */
 async function predictionsCsv(): Promise<{ csv: string; rows: number }> {
   if (!trainer || !file) throw new Error('train or load a model and choose a CSV first');
-  const w = await engine.session;
-  const ds = await w.fromCSV(file.bytes, { schema: trainer.schema });
+  if (fitted && fitted.bytes === file.bytes) {
+    // The file the model was trained on: every row, flagged as a training or a held-out test row.
+    const csv = await trainer.predictionsCsv([{ data: fitted.tr, split: 'train' }, { data: fitted.te, split: 'test' }]);
+    return { csv, rows: fitted.tr.numRows + fitted.te.numRows };
+  }
+  const ds = await (await engine.session).fromCSV(file.bytes, { schema: trainer.schema, keepRaw: true });
   try {
-    const out = await trainer.predict(ds); // (N, C) or (N, 1)
-    const n = ds.numRows;
-    const classes = trainer.schema?.classes ?? [];
-    const rows: (string | number)[][] = [];
-    if (trainer.options.task === 'classification') {
-      const c = out.length / Math.max(1, n);
-      const names = classes.length ? classes : Array.from({ length: c }, (_, j) => `class_${j}`);
-      rows.push(['row', 'predicted', ...names.map((s) => `p_${s}`)]);
-      for (let i = 0; i < n; i++) {
-        const p = Array.from(out.subarray(i * c, (i + 1) * c));
-        rows.push([i + 1, names[p.indexOf(Math.max(...p))], ...p]);
-      }
-    } else {
-      rows.push(['row', 'predicted']);
-      for (let i = 0; i < n; i++) rows.push([i + 1, out[i]]);
-    }
-    return { csv: toCsv(rows), rows: n };
+    return { csv: await trainer.predictionsCsv(ds), rows: ds.numRows };
   } finally {
     void ds.dispose();
   }
@@ -435,6 +449,8 @@ function wire(): void {
       const map = await featureMap((x) => t.gate(x), fitted.trainX, fitted.testX, d, Number(results.mapX.value), Number(results.mapY.value), fitted.tr.featureNames, labels);
       results.drawMap(map);
     });
+  results.view.addEventListener('change', () => (results.view.value === 'features' && !results.featureMap ? void remap() : results.redraw()));
+  results.classFilter.addEventListener('change', () => results.redraw());
   results.mapX.addEventListener('change', () => void remap());
   results.mapY.addEventListener('change', () => void remap());
   ui.downloadModel.addEventListener('click', () =>

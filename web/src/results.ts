@@ -1,6 +1,7 @@
 // The results card: what a finished training produced and what it belongs to ("file → target",
 // options). Hidden as soon as anything that produced it changes; text only, never HTML.
 import { drawExpertMap, renderConfusion, renderUsage } from './charts';
+import { drawPcaMap, drawPredictedVsActual, renderPerClass, type PcaMap } from './report-view';
 import { option } from './data-view';
 import type { Verdict } from './verdict';
 import type { ExpertMap, ExpertUsage, Task } from './view-types';
@@ -16,6 +17,11 @@ export interface Outcome {
   map: ExpertMap | null;
   mapPair: [number, number] | null;
   note: string;
+  balancedAccuracy?: number;
+  perClass: { class: string; precision: number; recall: number; support: number }[] | null;
+  /** Regression: (rows) actual and predicted test values, and the mean absolute error. */
+  pva: { actual: Float32Array; predicted: Float32Array; target: string; mae: number } | null;
+  pca: PcaMap | null;
   verdict: Verdict;
   /** The baseline's score (majority-class accuracy, or the mean predictor's RMSE) and what it is. */
   baseline: { value: number; label: string } | null;
@@ -34,13 +40,21 @@ export class Results {
   readonly mapY = $<HTMLSelectElement>('map-y');
   readonly map = $<HTMLCanvasElement>('expert-map');
   readonly legend = $('map-legend');
+  readonly view = $<HTMLSelectElement>('map-view');
+  readonly classFilter = $<HTMLSelectElement>('map-class');
   classes: string[] = [];
+  pca: PcaMap | null = null;
+  featureMap: ExpertMap | null = null;
 
   /** Empties and hides the card (nothing on screen belongs to the current setup). */
   clear(): void {
     this.card.hidden = true;
     this.title.textContent = '';
-    for (const id of ['metric-accuracy', 'metric-loss', 'metric-rmse', 'metric-r2', 'result-note', 'baseline', 'verdict']) $(id).textContent = '';
+    this.pca = null;
+    this.featureMap = null;
+    renderPerClass($<HTMLTableElement>('per-class'), null);
+    this.classFilter.replaceChildren();
+    for (const id of ['metric-balanced-accuracy', 'metric-accuracy', 'metric-loss', 'metric-rmse', 'metric-r2', 'result-note', 'baseline', 'verdict']) $(id).textContent = '';
     $('retrain-early-stopping').hidden = true;
     $('verdict-box').removeAttribute('data-kind');
     renderConfusion($<HTMLTableElement>('confusion-matrix'), null, []);
@@ -63,6 +77,12 @@ export class Results {
     $('row-rmse').hidden = isClass;
     $('row-r2').hidden = isClass;
     $('confusion-block').hidden = !isClass;
+    $('per-class-block').hidden = !isClass;
+    $('row-balanced').hidden = !isClass;
+    $('metric-balanced-accuracy').textContent = isClass ? fmt(o.balancedAccuracy) : '';
+    renderPerClass($<HTMLTableElement>('per-class'), o.perClass);
+    $('pva-block').hidden = !o.pva;
+    if (o.pva) drawPredictedVsActual($<HTMLCanvasElement>('predicted-vs-actual'), o.pva.actual, o.pva.predicted, o.pva.target, o.pva.mae);
     $('result-note').textContent = o.note;
     $('row-baseline').hidden = !o.baseline;
     $('baseline').textContent = o.baseline ? fmt(o.baseline.value) : '';
@@ -82,10 +102,27 @@ export class Results {
       this.mapX.value = String(o.mapPair[0]);
       this.mapY.value = String(o.mapPair[1]);
     }
-    this.drawMap(o.map);
+    this.pca = o.pca;
+    this.featureMap = o.map;
+    this.classFilter.replaceChildren();
+    option(this.classFilter, '-1', 'all classes');
+    o.classes.forEach((c, k) => option(this.classFilter, String(k), c));
+    $('map-class-label').hidden = !isClass;
+    this.view.value = o.pca ? 'pca' : 'features';
+    this.redraw();
+  }
+
+  /** Draws the chosen view: the PCA projection (default) or the two-feature gate regions. */
+  redraw(): void {
+    const pca = this.view.value === 'pca' && this.pca;
+    $('map-features').hidden = !!pca;
+    $('map-class-label').hidden = !pca || this.classes.length === 0;
+    if (pca) drawPcaMap(this.map, this.legend, pca, this.classes, Number(this.classFilter.value || -1));
+    else drawExpertMap(this.map, this.legend, this.featureMap, this.classes);
   }
 
   drawMap(map: ExpertMap | null): void {
-    drawExpertMap(this.map, this.legend, map, this.classes);
+    this.featureMap = map;
+    this.redraw();
   }
 }

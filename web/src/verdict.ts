@@ -2,13 +2,16 @@
 // score against the baseline's (majority class / mean predictor), and the validation-loss curve of
 // the fit's history (overfitting). Words only; no metric is computed here.
 
-/** Within this much of the baseline's accuracy (or R² of 0) a model is "no better than guessing". */
+/** Within this much of the baseline's accuracy (or R² of 0) a model is "no better than guessing"; for
+ *  accuracy also within one standard error of the baseline on the test rows, sqrt(b (1 - b) / n). */
 export const NO_BETTER_MARGIN = 0.02;
 /** The final validation loss this far above its minimum (relative) counts as rising. */
 const RISE = 0.05;
 
 export interface VerdictInput {
   task: 'classification' | 'regression';
+  /** Test rows the scores were measured on. */
+  rows: number;
   accuracy?: number;
   r2?: number;
   rmse?: number;
@@ -48,7 +51,8 @@ export function verdict(v: VerdictInput): Verdict {
   if (v.task === 'classification') {
     const base = v.baseline?.accuracy;
     if (base === undefined) return withRose({ kind: kind(false), text: `Test accuracy ${f3(v.accuracy)}.${overfit}` });
-    const guess = !(typeof v.accuracy === 'number' && v.accuracy > base + NO_BETTER_MARGIN);
+    const margin = Math.max(NO_BETTER_MARGIN, Math.sqrt((base * (1 - base)) / Math.max(1, v.rows)));
+    const guess = !(typeof v.accuracy === 'number' && v.accuracy > base + margin);
     const text = guess
       ? `No better than always answering "${v.baseline!.label}": accuracy ${f3(v.accuracy)} against ${f3(base)} for that guess.`
       : `Better than always answering "${v.baseline!.label}": accuracy ${f3(v.accuracy)} against ${f3(base)} for that guess.`;
