@@ -1,10 +1,10 @@
 // Firefox: keeping things, as in tests/browser/model.spec.ts and offline.spec.ts: a downloaded model
-// loaded into a fresh page predicts byte-identically; after the first visit the service worker
+// loaded into a fresh page predicts the same rows; after the first visit the service worker
 // serves the page with the server gone and it still trains; the build works under a sub-path.
 import { expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { OFFLINE_NOISE, majorityRate, untilServiceWorkerControls } from '../browser/page-checks';
+import { OFFLINE_NOISE, majorityRate, predictionRows, untilServiceWorkerControls } from '../browser/page-checks';
 import {
   type Env, SITE_DIR, sel, waitText, chooseSample, download, isHidden, serve, setEpochs, text, trainToDone, upload, waitReady, withSession,
 } from './driver';
