@@ -10,15 +10,7 @@ export interface PoolInit { simd: boolean; wasmUrl?: string; workerUrl?: string 
 interface Slot { post(msg: ToWorker): void; stop(): void; busy: number | null; ready: boolean }
 interface Waiting { id: number; job: TrialJob; resolve(r: TrialResult): void; reject(e: unknown): void }
 
-/** os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers; at least 1. */
-export function availableCores(): number {
-  if (isNode) {
-    const os = nodeBuiltin('node:os');
-    return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
-  }
-  const n = typeof navigator === 'object' ? navigator.hardwareConcurrency : 1;
-  return Math.max(1, Number.isInteger(n) ? n : 1);
-}
+export { availableCores } from './platform.js';
 
 /** Copies an array into shared memory when the engine offers it to workers (Node; cross-origin-isolated pages). */
 function shared<A extends Float32Array | Int32Array>(a: A): A {

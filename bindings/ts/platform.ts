@@ -8,8 +8,9 @@ export const isNode: boolean = typeof process === 'object' && process !== null &
 
 interface NodeFs { readFile(path: URL): Promise<Uint8Array> }
 interface NodeWorkerThreads {
-  Worker: new (url: URL) => NodeWorkerLike;
+  Worker: new (url: URL, options?: { workerData?: unknown }) => NodeWorkerLike;
   parentPort: NodePortLike | null;
+  workerData: unknown;
 }
 export interface NodeWorkerLike {
   postMessage(msg: unknown, transfer?: readonly unknown[]): void;
@@ -25,6 +26,16 @@ export interface NodePortLike {
 
 interface NodeOs { availableParallelism?(): number; cpus(): unknown[] }
 interface Builtins { 'node:fs/promises': NodeFs; 'node:worker_threads': NodeWorkerThreads; 'node:os': NodeOs }
+
+/** os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers; at least 1. */
+export function availableCores(): number {
+  if (isNode) {
+    const os = nodeBuiltin('node:os');
+    return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+  }
+  const n = typeof navigator === 'object' ? navigator.hardwareConcurrency : 1;
+  return Math.max(1, Number.isInteger(n) ? n : 1);
+}
 
 /** A Node built-in through process.getBuiltinModule (Node >= 20.16, what package.json "engines" asks). */
 export function nodeBuiltin<K extends keyof Builtins>(name: K): Builtins[K] {

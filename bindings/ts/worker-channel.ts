@@ -2,6 +2,7 @@
 // Node worker_thread), sends requests by id, routes progress messages, and rejects every pending
 // call with a MoEError when the worker dies. Knows nothing of models or datasets.
 import { AbortError, MoEError } from './errors.js';
+import type { InitResult } from './module-loader.js';
 import type { Logs } from './model.js';
 import type { Request, Response } from './worker-protocol.js';
 import { isNode, nodeBuiltin } from './platform.js';
@@ -11,6 +12,8 @@ export interface TrainerInit {
   simd?: boolean;
   /** Same meaning as init({ wasmUrl }) in the worker (a string or URL; relative URLs resolve against the page). */
   wasmUrl?: string | URL;
+  /** Same meaning as init({ threads }) in the worker: 'auto' = every core when the page is cross-origin isolated. */
+  threads?: 'auto' | number;
   /**
    * The worker script: default `new URL('./worker-host.js', import.meta.url)`, which Vite and webpack
    * bundle by themselves. With Rollup or esbuild, add `moe-wasm/worker-host` as a second entry point
@@ -45,7 +48,7 @@ export class Channel {
   #nextId = 1;
   #dead: string | null = null;
   /** Resolves to init()'s result in the worker: { simd, threads, version }. */
-  readonly engine: Promise<{ simd: boolean; threads: number; version: string }>;
+  readonly engine: Promise<InitResult>;
 
   constructor(init: TrainerInit) {
     const wasm = wireWasmUrl(init);
@@ -75,7 +78,7 @@ export class Channel {
       this.#post = (m, t) => w.postMessage(m, t ?? []);
       this.#terminate = () => w.terminate();
     }
-    this.engine = this.call({ type: 'init', simd: init.simd, ...wasm }) as Channel['engine'];
+    this.engine = this.call({ type: 'init', simd: init.simd, threads: init.threads, ...wasm }) as Channel['engine'];
     // A failed start is reported by the first call that needs the engine; never an unhandled rejection.
     this.engine.catch(() => undefined);
   }

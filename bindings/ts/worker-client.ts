@@ -6,6 +6,7 @@
 import { AbortError, MoEError } from './errors.js';
 import { Dataset, checkFeatures, checkLabels, type CsvOptions, type Schema } from './dataset.js';
 import { toRawFitOptions } from './fit-options.js';
+import type { InitResult } from './module-loader.js';
 import type { EvaluateResult, FitOptions, History, Logs, ModelSummary } from './model.js';
 import { toRawConfig, type MoEOptions, type Task } from './options.js';
 import type { DatasetInfo, WireDataRef, WireFitOptions } from './worker-protocol.js';
@@ -44,7 +45,7 @@ export class WorkerSession {
   }
 
   /** What init() resolved to in the worker: { simd, threads, version }. */
-  get engine(): Promise<{ simd: boolean; threads: number; version: string }> { return this.channel.engine; }
+  get engine(): Promise<InitResult> { return this.channel.engine; }
 
   /** Dataset.fromCSV in the worker; the bytes are transferred when an ArrayBuffer/Uint8Array owns them alone. */
   async fromCSV(input: string | Uint8Array | ArrayBuffer, options: CsvOptions = {}): Promise<RemoteDataset> {

@@ -50,7 +50,8 @@ async function handle(req: Request, post: Post): Promise<unknown> {
   if (req.type !== 'init' && req.type !== 'abort') await ready.catch(() => undefined);
   switch (req.type) {
     case 'init':
-      return (ready = init({ ...(req.simd === undefined ? {} : { simd: req.simd }), ...(req.wasmUrl === undefined ? {} : { wasmUrl: req.wasmUrl }) }));
+      return (ready = init({ ...(req.simd === undefined ? {} : { simd: req.simd }), ...(req.wasmUrl === undefined ? {} : { wasmUrl: req.wasmUrl }),
+        ...(req.threads === undefined ? {} : { threads: req.threads }) }));
     case 'create': {
       const m = new MoE(req.options);
       if (req.schema) (m as unknown as { _setSchema(s: unknown): void })._setSchema(req.schema);

@@ -35,7 +35,7 @@ export interface DatasetInfo {
 export type WireCsvOptions = Omit<CsvOptions, 'schema'> & { schema?: Schema | string | null };
 
 export type Request =
-  | { id: number; type: 'init'; simd?: boolean; wasmUrl?: string }
+  | { id: number; type: 'init'; simd?: boolean; wasmUrl?: string; threads?: 'auto' | number }
   | { id: number; type: 'create'; options: MoEOptions; schema: Schema | null }
   | { id: number; type: 'load'; bytes: Uint8Array }
   | { id: number; type: 'fit'; model: number; data: WireDataRef; options: WireFitOptions }

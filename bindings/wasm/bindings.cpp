@@ -11,6 +11,7 @@
 
 #include "moe/api.h"
 #include "moe/dataset.h"
+#include "moe/threads.h"
 #include "base/status.h"
 
 using emscripten::val;
@@ -410,6 +411,13 @@ class ModelHandle {
 };
 
 std::string version() { return MOE_PACKAGE_VERSION; }
+// The threads the core trains with (n in [1, limits().maxThreads]); builds without pthreads take 1 only.
+val set_threads(int n) {
+#ifndef __EMSCRIPTEN_PTHREADS__
+  if (n > 1 && n <= moe::kMaxThreads) return status_val(moe::Status::invalid("threads: this build runs on one thread"));
+#endif
+  return status_val(moe::set_threads(n));
+}
 bool simd() { return MOE_SIMD != 0; }
 // Bytes currently malloc'ed and not freed (dlmalloc's in-use total), for leak tests.
 double heap_usage() { return static_cast<double>(mallinfo().uordblks); }
@@ -428,6 +436,7 @@ val model_memory(const val& config) {
 val limits() {
   val out = val::object();
   out.set("maxClasses", static_cast<double>(moe::io::kMaxClasses));
+  out.set("maxThreads", static_cast<double>(moe::kMaxThreads));
   return out;
 }
 
@@ -458,6 +467,8 @@ EMSCRIPTEN_BINDINGS(moe_wasm) {
   emscripten::function("readCsv", &read_csv);
   emscripten::function("version", &version);
   emscripten::function("simd", &simd);
+  emscripten::function("setThreads", &set_threads);
+  emscripten::function("threads", &moe::threads);
   emscripten::function("heapUsage", &heap_usage);
   emscripten::function("limits", &limits);
   emscripten::function("modelMemory", &model_memory);

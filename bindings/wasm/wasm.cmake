@@ -1,7 +1,10 @@
 # The WebAssembly module: bindings.cpp (Embind) linked with moe_core into an ES6 module factory.
 # Included by the top-level CMakeLists.txt under if(EMSCRIPTEN); one build dir per variant:
-# MOE_SIMD=ON -> moe-simd.{js,wasm} (SIMD128 + xsimd kernels), OFF -> moe-base.{js,wasm} (scalar).
-if(MOE_SIMD)
+# MOE_SIMD=ON -> moe-simd.{js,wasm} (SIMD128 + xsimd kernels), OFF -> moe-base.{js,wasm} (scalar);
+# MOE_SIMD=ON with MOE_THREADS=ON -> moe-threads.{js,wasm,worker.js} (SIMD128 + pthreads, shared memory).
+if(MOE_THREADS)
+  set(MOE_WASM_NAME moe-threads)
+elseif(MOE_SIMD)
   set(MOE_WASM_NAME moe-simd)
 else()
   set(MOE_WASM_NAME moe-base)
@@ -43,3 +46,17 @@ target_link_options(moe_wasm PRIVATE
   -sNODEJS_CATCH_EXIT=0
   -sNODEJS_CATCH_REJECTION=0
 )
+if(MOE_THREADS)
+  target_link_options(moe_wasm PRIVATE
+    -pthread
+    # The pool's workers are started (and loaded) before the module resolves, as many as the loader
+    # asks for: createMoeModule({ moePoolSize }) (module-loader.ts), so std::thread never waits for one.
+    -sPTHREAD_POOL_SIZE=Module.moePoolSize
+    -sPTHREAD_POOL_SIZE_STRICT=2
+    # No import.meta in the glue: bundlers see no `new Worker(new URL(...))` to split out; the loader
+    # passes locateFile (the worker script) and mainScriptUrlOrBlob (this glue, imported by workers).
+    -sUSE_ES6_IMPORT_META=0
+    # The pool threads only wait and compute: a small stack each (the default is 2 MiB).
+    -sDEFAULT_PTHREAD_STACK_SIZE=262144
+  )
+endif()
