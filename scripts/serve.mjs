@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { stat, readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CSP_HEADER } from '../web/csp.mjs';
+import { CSP_HEADER, ISOLATION_HEADERS } from '../web/csp.mjs';
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -26,9 +26,11 @@ const MIME = {
 };
 
 // Sent with every response, so the policy also covers the workers and sw.js (a <meta> tag reaches
-// neither) and forbids framing the page (which <meta> cannot express).
+// neither) and forbids framing the page (which <meta> cannot express); COOP + COEP make the page
+// cross-origin isolated (the threaded build's SharedArrayBuffer).
 const SECURITY_HEADERS = {
   'Content-Security-Policy': CSP_HEADER,
+  ...ISOLATION_HEADERS,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
 };

@@ -1,6 +1,6 @@
-// The demo site's Content-Security-Policy, written once: scripts/serve.mjs sends it as an HTTP header
-// on every response (page, workers, sw.js), the service worker adds it to what it serves, and the
-// build puts the <meta> form (which cannot carry frame-ancestors) into index.html.
+// The demo site's Content-Security-Policy and cross-origin isolation headers, written once:
+// scripts/serve.mjs sends them on every response (page, workers, sw.js), the service worker adds them
+// to what it serves, and the build puts the <meta> CSP (which cannot carry frame-ancestors) into index.html.
 
 /** The policy as the page's <meta> tag carries it. */
 export const CSP_META = [
@@ -17,3 +17,12 @@ export const CSP_META = [
 
 /** The full policy for the Content-Security-Policy response header: the meta policy plus no framing. */
 export const CSP_HEADER = `${CSP_META}; frame-ancestors 'none'`;
+
+/**
+ * Cross-origin isolation: SharedArrayBuffer, so the page's training worker can use the threaded
+ * build on every core. Headers only (no <meta> form exists); every resource of the site is same-origin.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};

@@ -1,10 +1,12 @@
 // Service worker for the demo site: precaches every file of the build (list and version filled in
 // by the build, see vite.config.ts) so the page reloads and trains offline after the first visit.
 // Navigations go network-first (fresh page when online), everything else cache-first. Every response
-// it serves carries the site's Content-Security-Policy (web/csp.mjs), so static hosts that cannot send
-// headers still give the page and its workers the policy from the second visit on.
+// it serves carries the site's Content-Security-Policy and cross-origin isolation headers (web/csp.mjs),
+// so static hosts that cannot send headers still give the page and its workers the policy, and the
+// threaded build its SharedArrayBuffer, once the worker controls the page (register-sw.ts reloads once).
 const VERSION = '__VERSION__';
 const CSP = __CSP__;
+const ISOLATION = __ISOLATION__;
 const PRECACHE = __PRECACHE__;
 const CACHE = `moe-site-${VERSION}`;
 
@@ -36,6 +38,7 @@ function withPolicy(response) {
   const headers = new Headers(response.headers);
   headers.set('Content-Security-Policy', CSP);
   headers.set('X-Content-Type-Options', 'nosniff');
+  for (const [name, value] of Object.entries(ISOLATION)) headers.set(name, value);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { CSP_HEADER, CSP_META } from './csp.mjs';
+import { CSP_HEADER, CSP_META, ISOLATION_HEADERS } from './csp.mjs';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(webDir, '..');
@@ -36,7 +36,8 @@ function serviceWorker(): Plugin {
       const out = template
         .replace('__VERSION__', hash.digest('hex').slice(0, 16))
         .replace('__PRECACHE__', JSON.stringify(precache, null, 2))
-        .replace('__CSP__', JSON.stringify(CSP_HEADER));
+        .replace('__CSP__', JSON.stringify(CSP_HEADER))
+        .replace('__ISOLATION__', JSON.stringify(ISOLATION_HEADERS));
       writeFileSync(join(outDir, 'sw.js'), out);
     },
   };

@@ -12,12 +12,13 @@ export class Engine {
   }
 
   #open(): Promise<WorkerSession> {
-    const s = openWorker();
+    const s = openWorker({ threads: 'auto' });  // every core when the page is cross-origin isolated
     s.then(
       async (w) => {
         const e = await w.engine;
         const simd = e.simd ? 'WebAssembly SIMD128' : 'baseline WebAssembly (no SIMD)';
-        this.line.textContent = `Engine: moe-wasm ${e.version}, ${simd}, ${e.threads} thread${e.threads === 1 ? '' : 's'}, running in a Web Worker.`;
+        const why = e.threadsReason ? ` (${e.threadsReason})` : '';
+        this.line.textContent = `Engine: moe-wasm ${e.version}, ${simd}, ${e.threads} thread${e.threads === 1 ? why : 's'}, running in a Web Worker.`;
       },
       () => { this.line.textContent = 'Engine: failed to load.'; },
     );
