@@ -1,9 +1,11 @@
-// Benchmark peer: moe-wasm itself (the built package in dist/), SIMD or baseline build, in Node.
+// Benchmark peer: moe-wasm itself (the built package in dist/), SIMD or baseline build, in Node;
+// --threads=N (N > 1) trains with the threaded build on N threads.
 // Prints one JSON line: samples/s per epoch, test accuracy, peak RSS, init-to-first-epoch time.
 import { WORKLOADS, loadSplit } from './workloads.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const simd = args.build !== 'baseline';
+const threads = Number(args.threads ?? 1);
 const workload = args.workload ?? 'w1';
 const w = WORKLOADS[workload];
 const epochs = Number(args.epochs ?? 3);
@@ -11,7 +13,8 @@ const data = loadSplit(args.data, args.rows);
 
 const t0 = performance.now();
 const { init, Dataset, MoE } = await import(new URL('../../dist/index.js', import.meta.url).href);
-const info = await init({ simd });
+const info = await init({ simd, threads });
+if (info.threads !== threads) throw new Error(`asked for ${threads} threads, got ${info.threads}: ${info.threadsReason}`);
 const train = Dataset.fromArrays(data.xTrain, data.yTrain, { numFeatures: data.D, task: 'classification' });
 const model = new MoE({
   inputDim: data.D, outputDim: data.C, task: 'classification',
@@ -42,7 +45,7 @@ for (let i = 0; i < data.nTest; i++) {
   if (best === data.yTest[i]) correct++;
 }
 console.log(JSON.stringify({
-  peer: `moe-wasm-${info.simd ? 'simd' : 'baseline'}`, workload, epochs, rows: data.nTrain, samplesPerSecond,
+  peer: info.threads > 1 ? `moe-wasm-threads-${info.threads}` : `moe-wasm-${info.simd ? 'simd' : 'baseline'}`, workload, epochs, rows: data.nTrain, samplesPerSecond,
   accuracy: correct / data.nTest, peakRssMB: peakRss / 2 ** 20, initToFirstEpochMs: firstEpochMs,
   flopsPerSample: model.summary().flopsPerSample,
 }));

@@ -25,6 +25,13 @@ export function renderReport(r) {
   out.push(table(['goal', 'measured', 'target', 'status'],
     r.goals.map((g) => [g.goal, g.value === null || g.value === undefined ? '-' : `${g.value.toFixed(2)}${g.unit}`,
       `${g.lower ? '<=' : '>='} ${g.target}${g.unit}`, g.status]), ['l', 'r', 'r', 'l']));
+  if (r.threadsProjection) {
+    const pct = (v) => (v === null || v === undefined ? '-' : `${(100 * v).toFixed(1)}%`);
+    const x = (v) => (v === null || v === undefined ? '-' : `${v.toFixed(2)}x`);
+    out.push('', 'Threads: serial fraction s from the measured 2-thread speed-up (S2 = 1 / (s + (1 - s) / 2)), and Amdahl\'s projection to 8 cores:', '');
+    out.push(table(['workload', '2 threads / 1', 'serial fraction', 'projected 8 threads / 1'],
+      Object.entries(r.threadsProjection).map(([w, p]) => [w, x(p.speedup2), pct(p.serialFraction), x(p.projected8)]), ['l', 'r', 'r', 'r']));
+  }
 
   out.push('\n### Training (Node, one process per run)\n');
   const rows = [];

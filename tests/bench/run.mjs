@@ -31,7 +31,7 @@ const ingestFiles = only.has('ingest') ? prepareIngest(dataDir) : {};
 
 const node = (script, extra) => ['node', [join(root, 'tests/bench', script), `--data=${dataDir}`, ...extra]];
 const torch = (extra) => ['/usr/bin/python3', [join(root, 'tests/bench/peer_torch.py'), '--data', dataDir, ...extra]];
-const moeArgs = (w, build) => [`--workload=${w}`, `--epochs=${epochsFor[w]}`, `--rows=${rowsFor[w]}`, `--build=${build}`];
+const moeArgs = (w, build, t = 1) => [`--workload=${w}`, `--epochs=${epochsFor[w]}`, `--rows=${rowsFor[w]}`, `--build=${build}`, `--threads=${t}`];
 const tfjsArgs = (w, backend) => [`--workload=${w}`, `--epochs=${epochsFor[w]}`, `--rows=${rowsFor[w]}`, `--backend=${backend}`];
 const torchArgs = (w, t) => ['--workload', w, '--epochs', String(epochsFor[w]), '--rows', String(rowsFor[w]), '--threads', String(t)];
 
@@ -41,6 +41,7 @@ const torchArgs = (w, t) => ['--workload', w, '--epochs', String(epochsFor[w]), 
  */
 const PEERS = [
   { name: 'moe-wasm-simd', workloads: ['w1', 'w2', 'w3'], cmd: (w) => node('peer-moe.mjs', moeArgs(w, 'simd')) },
+  { name: 'moe-wasm-threads-2', workloads: ['w1', 'w2', 'w3'], cmd: (w) => node('peer-moe.mjs', moeArgs(w, 'simd', 2)) },
   { name: 'moe-wasm-baseline', workloads: ['w1', 'w2', 'w3'], cmd: (w) => node('peer-moe.mjs', moeArgs(w, 'baseline')) },
   { name: 'native (C++ core, -march=native)', all: ['w1', 'w2', 'w3'],
     cmd: () => [join(root, 'build/native/bench_train'), ['--data', dataDir, '--json', '--epochs', String(epochsFor.w1), '--heavy-epochs', String(epochsFor.w2), '--w2-rows', String(heavyRows)]] },
@@ -176,6 +177,20 @@ const goals = [
   { goal: 'Ingestion mixed: moe fromCSV / papaparse MB/s', value: div(mb('mixed', 'moe-bytes'), mb('mixed', 'papaparse')), target: 3, unit: 'x' },
   { goal: 'Ingestion numeric: moe fromStream peak RSS / papaparse (fraction, lower is better)', value: div(rss('numeric', 'moe-stream'), rss('numeric', 'papaparse')), target: 1, unit: 'x', lower: true },
 ];
+// Threads: speed-up of 2 threads over 1 (same build, same run), peak RSS, and Amdahl's law for 8
+// cores from the serial fraction the 2-thread speed-up implies: S2 = 1 / (s + (1 - s) / 2).
+const rssRatio = (w) => div(summary[w]?.['moe-wasm-threads-2']?.peakRssMB, summary[w]?.['moe-wasm-simd']?.peakRssMB);
+const serialFraction = (speedup) => (speedup ? Math.min(1, Math.max(0, 2 / speedup - 1)) : null);
+const amdahl8 = (speedup) => { const s = serialFraction(speedup); return s === null ? null : 1 / (s + (1 - s) / 8); };
+const speedup2 = { w1: div(sps('w1', 'moe-wasm-threads-2'), sps('w1', 'moe-wasm-simd')), w2: div(sps('w2', 'moe-wasm-threads-2'), sps('w2', 'moe-wasm-simd')) };
+goals.push(
+  { goal: 'W2 moe-wasm 2 threads / 1 thread, Node', value: speedup2.w2, target: 1.7, unit: 'x' },
+  { goal: 'W1 moe-wasm 2 threads / 1 thread, Node', value: speedup2.w1, target: 1.3, unit: 'x' },
+  { goal: 'W2 peak RSS 2 threads / 1 thread (lower is better)', value: rssRatio('w2'), target: 1.3, unit: 'x', lower: true },
+);
+const threadsProjection = Object.fromEntries(['w1', 'w2'].map((w) => [w, {
+  speedup2: speedup2[w], serialFraction: serialFraction(speedup2[w]), projected8: amdahl8(speedup2[w]),
+}]));
 for (const g of goals) {
   if (g.value === null || g.value === undefined || Number.isNaN(g.value)) g.status = 'n/a (a peer could not run)';
   else if (g.lower ? g.value <= g.target : g.value >= g.target) g.status = 'met';
@@ -192,7 +207,7 @@ const machine = {
   minutes: (Date.now() - t0) / 60000,
 };
 const config = { reps, epochs: epochsFor, rows: { w1: 16000, w2: heavyRows, w3: heavyRows }, hardwareRounds: hardware?.rounds };
-const report = { machine, config, summary, browser: browserSummary, gflops, ingest: ingestSummary, hardware, startup, goals, failures, skipped, raw: { results, ingest, browser } };
+const report = { machine, config, threadsProjection, summary, browser: browserSummary, gflops, ingest: ingestSummary, hardware, startup, goals, failures, skipped, raw: { results, ingest, browser } };
 
 console.log(renderReport(report));
 mkdirSync(join(root, 'bench-results'), { recursive: true });
