@@ -13,7 +13,9 @@ export class NodeWebWorker {
 
   constructor(script: string | URL) {
     const { Worker } = nodeBuiltin('node:worker_threads');
-    this.#worker = new Worker(new URL(BOOTSTRAP, import.meta.url), { workerData: { script: String(script) } });
+    // Not `new URL(literal, import.meta.url)`: browser bundlers must not see (and emit) this Node-only file.
+    const here = import.meta.url;
+    this.#worker = new Worker(new URL(BOOTSTRAP, here), { workerData: { script: String(script) } });
     this.#worker.on('message', (data: never) => this.onmessage?.({ data }));
     this.#worker.on('error', (e: never) => this.onerror?.(e));
   }

@@ -73,14 +73,10 @@ test('on a host that sends no headers, the service worker adds the policy to the
     const page = await context.newPage();
     const first = await page.goto(server.url);
     expect(first!.headers()['content-security-policy']).toBeUndefined();
-    await waitReady(page);
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) {
-        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-      }
-    });
-    // Second visit: everything comes through the service worker.
+    // Once the service worker controls the page, the page reloads itself through it (to become
+    // cross-origin isolated, register-sw.ts).
+    await expect.poll(() => page.evaluate(() => crossOriginIsolated).catch(() => false), { timeout: 60_000 }).toBe(true);
+    // Another visit: everything comes through the service worker.
     const second = await page.reload();
     expect(second!.headers()['content-security-policy']).toBe(CSP_HEADER);
     await waitReady(page);
