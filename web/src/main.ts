@@ -16,6 +16,7 @@ import { Results, fmt } from './results';
 import { DEFAULT_SAMPLE, SAMPLES } from './samples';
 import { TryRow, rawValues, type RunRow } from './try-row';
 import { verdict } from './verdict';
+import { onnxSnippet } from './onnx-snippet';
 import type { EpochLogs, Task } from './view-types';
 
 type State = 'loading' | 'ready' | 'training' | 'done' | 'cancelled' | 'error';
@@ -63,6 +64,13 @@ let loadToken = 0;
 /** Bumped by every change of file, target, task or options: a result of an older setup is not shown. */
 let setup = 0;
 
+/** The onnxruntime-web snippet for the current model (hidden without one). */
+function showSnippet(): void {
+  const box = $('onnx-details');
+  box.hidden = !trainer?.schema;
+  $('onnx-snippet').textContent = trainer?.schema ? onnxSnippet(trainer.schema, `${modelName()}.onnx`) : '';
+}
+
 function setState(s: State, text: string): void {
   document.body.dataset.state = s;
   ui.status.textContent = text;
@@ -73,6 +81,7 @@ function setState(s: State, text: string): void {
   ui.downloadOnnx.disabled = busy || !trainer;
   ui.downloadPredictions.disabled = busy || !trainer || !file;
   ui.loadModel.disabled = busy;
+  showSnippet();
 }
 
 const refreshState = () => setState(document.body.dataset.state as State, ui.status.textContent ?? '');
@@ -467,6 +476,11 @@ function wire(): void {
       const name = predictionsName();
       download(name, p.csv, 'text/csv');
       ui.status.textContent = `Predicted ${p.rows} rows of ${file?.name ?? ''}; ${name} downloaded.`;
+    }));
+  $('copy-onnx-snippet').addEventListener('click', () =>
+    void guarded('Cannot copy', async () => {
+      await navigator.clipboard.writeText($('onnx-snippet').textContent ?? '');
+      ui.status.textContent = 'The ONNX code is on the clipboard.';
     }));
   ui.loadModel.addEventListener('change', () => {
     const f = ui.loadModel.files?.[0];
