@@ -5,6 +5,8 @@
 #include <cmath>
 #include <unordered_map>
 
+#include <Eigen/Core>
+
 #include "io/values.h"
 
 namespace moe::io {
@@ -68,9 +70,8 @@ void fit_numeric(const TableBuilder& t, const RawColumn& c, SchemaColumn* sc, st
   std::vector<float>& present = *scratch;  // (rows - missing)
   present.clear();
   present.reserve(c.num.size());
-  double sum = 0;
   for (float v : c.num)
-    if (!std::isnan(v)) { present.push_back(v); sum += v; }
+    if (!std::isnan(v)) present.push_back(v);
   if (c.nonfinite > 0)
     w->push_back("column " + q(c.name) + ": " + std::to_string(c.nonfinite) + " infinite or out-of-range value(s) (first " +
                  q(c.first_nonfinite) + " at line " + std::to_string(c.first_nonfinite_line) + ") treated as missing");
@@ -78,13 +79,14 @@ void fit_numeric(const TableBuilder& t, const RawColumn& c, SchemaColumn* sc, st
     sc->note = "every value is missing";
     return;
   }
-  double mean = sum / double(present.size());
-  double ss = 0;
-  for (float v : present) ss += (double(v) - mean) * (double(v) - mean);
-  double sd = std::sqrt(ss / double(present.size()));
-  auto mm = std::minmax_element(present.begin(), present.end());
-  if (*mm.first == *mm.second || !(sd > 0) || !std::isfinite(sd)) {
-    sc->note = "constant (every value is " + num(*mm.first) + ")";
+  // Mean and population standard deviation, summed in double (a float column of millions of rows).
+  const Eigen::Map<const Eigen::ArrayXf> values(present.data(), Eigen::Index(present.size()));  // (n)
+  const auto x = values.cast<double>();  // an expression: no second copy of the column
+  const double mean = x.mean();
+  const double sd = std::sqrt((x - mean).square().mean());
+  const double lo = x.minCoeff(), hi = x.maxCoeff();
+  if (lo == hi || !(sd > 0) || !std::isfinite(sd)) {
+    sc->note = "constant (every value is " + num(lo) + ")";
     return;
   }
   auto mid = present.begin() + present.size() / 2;

@@ -1,9 +1,15 @@
-// Scalar reference kernels for bias+activation, row softmax and the Adam update.
+// Scalar reference kernels for bias+activation, row softmax and the Adam update: Eigen
+// expressions over the raw buffers (eigen_maps.h), plus the scalar activation the core also uses.
 #include <cmath>
 
 #include "kernels/kernels.h"
+#include "kernels/reference/eigen_maps.h"
 
 namespace moe::kernels {
+
+using ref::arr;
+using ref::mat;
+using ref::row;
 
 float act_ref(Act act, float z) {
   switch (act) {
@@ -31,59 +37,46 @@ float act_grad_ref(Act act, float z) {
 }
 
 void f32_bias_act_ref(int M, int N, float* y, const float* b, Act act, float* pre) {
-  for (int i = 0; i < M; i++) {
-    float* row = y + (std::size_t)i * N;
-    for (int j = 0; j < N; j++) {
-      const float z = row[j] + (b ? b[j] : 0.0f);
-      if (pre) pre[(std::size_t)i * N + j] = z;
-      row[j] = act_ref(act, z);
-    }
-  }
+  auto Y = mat(y, M, N);
+  if (b) Y.rowwise() += row(b, N);
+  if (pre) mat(pre, M, N) = Y;
+  Y = Y.unaryExpr([act](float z) { return act_ref(act, z); });
 }
 
 void f32_act_backward_ref(int M, int N, const float* dy, const float* pre, Act act, float* dz) {
-  for (std::size_t i = 0; i < (std::size_t)M * N; i++) dz[i] = dy[i] * act_grad_ref(act, pre[i]);
+  mat(dz, M, N) = mat(dy, M, N).cwiseProduct(mat(pre, M, N).unaryExpr([act](float z) { return act_grad_ref(act, z); }));
 }
 
 void f32_bias_backward_ref(int M, int N, const float* dz, float* db) {
-  for (int i = 0; i < M; i++)
-    for (int j = 0; j < N; j++) db[j] += dz[(std::size_t)i * N + j];
+  row(db, N) += mat(dz, M, N).colwise().sum();
 }
 
+// reference: softmax(x)_j = exp(x_j - max x) / sum_k exp(x_k - max x), per row (shift-invariant).
 void f32_softmax_ref(int M, int N, const float* x, float* y) {
-  for (int i = 0; i < M; i++) {
-    const float* xr = x + (std::size_t)i * N;
-    float* yr = y + (std::size_t)i * N;
-    float mx = xr[0];
-    for (int j = 1; j < N; j++) mx = xr[j] > mx ? xr[j] : mx;
-    float sum = 0.0f;
-    for (int j = 0; j < N; j++) { yr[j] = std::exp(xr[j] - mx); sum += yr[j]; }
-    const float inv = 1.0f / sum;
-    for (int j = 0; j < N; j++) yr[j] *= inv;
-  }
+  if (M <= 0 || N <= 0) return;
+  const Eigen::VectorXf mx = mat(x, M, N).rowwise().maxCoeff();                    // (M)
+  auto Y = mat(y, M, N).array();
+  Y = (mat(x, M, N).colwise() - mx).array().exp();                                 // y may alias x
+  const Eigen::ArrayXf inv = Y.rowwise().sum().inverse();                          // (M)
+  Y.colwise() *= inv;
 }
 
+// reference: log softmax(x)_j = (x_j - max) - log sum_k exp(x_k - max). Not x - (max + log(sum)):
+// with a huge max the log term is below its ulp.
 void f32_log_softmax_ref(int M, int N, const float* x, float* y) {
-  for (int i = 0; i < M; i++) {
-    const float* xr = x + (std::size_t)i * N;
-    float* yr = y + (std::size_t)i * N;
-    float mx = xr[0];
-    for (int j = 1; j < N; j++) mx = xr[j] > mx ? xr[j] : mx;
-    float sum = 0.0f;
-    for (int j = 0; j < N; j++) sum += std::exp(xr[j] - mx);
-    // (x - max) - log(sum), not x - (max + log(sum)): with a huge max the log term is below its ulp.
-    const float ls = std::log(sum);
-    for (int j = 0; j < N; j++) yr[j] = (xr[j] - mx) - ls;
-  }
+  if (M <= 0 || N <= 0) return;
+  const Eigen::VectorXf mx = mat(x, M, N).rowwise().maxCoeff();                    // (M)
+  const Eigen::ArrayXf ls = (mat(x, M, N).colwise() - mx).array().exp().rowwise().sum().log();  // (M)
+  mat(y, M, N).array() = (mat(x, M, N).colwise() - mx).array().colwise() - ls;     // y may alias x
 }
 
 void f32_adam_ref(std::size_t n, float* p, const float* g, float* m, float* v, float alpha, float beta1,
                   float beta2, float eps, float decay) {
-  for (std::size_t i = 0; i < n; i++) {
-    m[i] = beta1 * m[i] + (1.0f - beta1) * g[i];
-    v[i] = beta2 * v[i] + (1.0f - beta2) * g[i] * g[i];
-    p[i] -= alpha * m[i] / (std::sqrt(v[i]) + eps) + decay * p[i];
-  }
+  auto P = arr(p, n), Mo = arr(m, n), V = arr(v, n);
+  const auto G = arr(g, n);
+  Mo = beta1 * Mo + (1.0f - beta1) * G;
+  V = beta2 * V + (1.0f - beta2) * G.square();
+  P -= alpha * Mo / (V.sqrt() + eps) + decay * P;
 }
 
 }  // namespace moe::kernels

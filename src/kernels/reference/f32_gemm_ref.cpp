@@ -1,44 +1,23 @@
-// Scalar reference GEMMs: the plain triple loops every SIMD variant is checked against.
+// Scalar reference GEMMs: each product as the Eigen expression it is, what every SIMD variant is
+// checked against (and what the baseline wasm build runs).
 #include "kernels/kernels.h"
+#include "kernels/reference/eigen_maps.h"
 
 namespace moe::kernels {
 
+using ref::mat;
+using ref::store;
+
 void f32_gemm_nn_ref(int M, int N, int K, const float* A, const float* B, float* C, bool accumulate) {
-  for (int i = 0; i < M; i++) {
-    float* c = C + (std::size_t)i * N;  // (N,)
-    if (!accumulate) for (int j = 0; j < N; j++) c[j] = 0.0f;
-    for (int k = 0; k < K; k++) {
-      const float a = A[(std::size_t)i * K + k];
-      const float* b = B + (std::size_t)k * N;  // (N,)
-      for (int j = 0; j < N; j++) c[j] += a * b[j];
-    }
-  }
+  store(mat(C, M, N), mat(A, M, K) * mat(B, K, N), accumulate);
 }
 
 void f32_gemm_nt_ref(int M, int N, int K, const float* A, const float* B, float* C, bool accumulate) {
-  for (int i = 0; i < M; i++) {
-    const float* a = A + (std::size_t)i * K;  // (K,)
-    for (int j = 0; j < N; j++) {
-      const float* b = B + (std::size_t)j * K;  // (K,)
-      float sum = 0.0f;
-      for (int k = 0; k < K; k++) sum += a[k] * b[k];
-      float* c = C + (std::size_t)i * N + j;
-      *c = accumulate ? *c + sum : sum;
-    }
-  }
+  store(mat(C, M, N), mat(A, M, K) * mat(B, N, K).transpose(), accumulate);
 }
 
 void f32_gemm_tn_ref(int M, int N, int K, const float* A, const float* B, float* C, bool accumulate) {
-  if (!accumulate) for (std::size_t i = 0; i < (std::size_t)M * N; i++) C[i] = 0.0f;
-  for (int k = 0; k < K; k++) {
-    const float* a = A + (std::size_t)k * M;  // (M,)
-    const float* b = B + (std::size_t)k * N;  // (N,)
-    for (int i = 0; i < M; i++) {
-      float* c = C + (std::size_t)i * N;
-      const float ai = a[i];
-      for (int j = 0; j < N; j++) c[j] += ai * b[j];
-    }
-  }
+  store(mat(C, M, N), mat(A, K, M).transpose() * mat(B, K, N), accumulate);
 }
 
 }  // namespace moe::kernels
