@@ -182,11 +182,10 @@ export class MoE<T extends Task = Task> {
 
   #xy(data: Data, what: string, requireLabels = true): { x: Float32Array; y: Int32Array | Float32Array; rows: number } {
     const d = this.#config.input_dim;
-    // fit copies its data twice into wasm memory (the call's copy and the trainer's), evaluate once.
-    const copies = what === 'fit' || what === 'validationData' ? 2 : 1;
+    // Every call copies its rows into wasm memory once (fit hands that copy to the trainer).
     const hint = 'use fewer rows (evaluate in slices, or train on a sample)';
-    if (data instanceof Dataset) checkHeapRoom(this.#module, copies * data.numRows * this.#rowBytes(), what, hint);
-    else if (data && typeof data === 'object' && 'x' in data) checkHeapRoom(this.#module, copies * valueCount(data.x, d) / d * this.#rowBytes(), what, hint);
+    if (data instanceof Dataset) checkHeapRoom(this.#module, data.numRows * this.#rowBytes(), what, hint);
+    else if (data && typeof data === 'object' && 'x' in data) checkHeapRoom(this.#module, valueCount(data.x, d) / d * this.#rowBytes(), what, hint);
     if (data instanceof Dataset) {
       if (data.numRows === 0) throw new MoEError(`${what} is empty: the dataset has no rows`);
       if (data.numFeatures !== d) throw new MoEError(`${what}: the dataset has ${data.numFeatures} features but the model expects inputDim = ${d}`);
@@ -242,9 +241,9 @@ export class MoE<T extends Task = Task> {
     if (signal?.aborted) throw new AbortError('fit was aborted before it started');
     // validationSplit (the last fraction of the rows, before shuffling, as Keras and TF.js take it)
     // and the ranges of every option are applied by the core.
-    // The trainer's optimizer state and its own copy of the rows, next to the call's copy.
+    // The trainer's optimizer state and the one copy of the rows it keeps (tests/js/fit-memory.test.ts).
     const params = Number(handle.summary().parameters);
-    checkHeapRoom(this.#module, TRAINER_BYTES_PER_PARAM * params + 2 * (rows + vrows) * this.#rowBytes(), 'fit', DISPOSE_HINT,
+    checkHeapRoom(this.#module, TRAINER_BYTES_PER_PARAM * params + (rows + vrows) * this.#rowBytes(), 'fit', DISPOSE_HINT,
       `training a model of ${params} parameters on ${rows} rows`);
     check(handle.beginFit(x, y, rows, vx, vy, vrows, raw), 'fit');
     this.#fitting = true;

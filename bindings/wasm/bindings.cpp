@@ -284,14 +284,14 @@ class ModelHandle {
                 const val& o) {
     if (!model_) return not_ready();
     const bool cls = model_->config().task == moe::Task::Classification;
-    // Copies live only for this call: begin_fit copies the data again into the trainer.
-    std::vector<float> x = copy_in<float>(x_js), vx = copy_in<float>(vx_js);
-    std::vector<int32_t> yc, vyc;
-    std::vector<float> yv, vyv;
-    if (cls) { yc = copy_in<int32_t>(y_js); vyc = copy_in<int32_t>(vy_js); }
-    else { yv = copy_in<float>(y_js); vyv = copy_in<float>(vy_js); }
-    moe::DataView train{x.data(), cls ? yc.data() : nullptr, cls ? nullptr : yv.data(), static_cast<long>(rows)};
-    moe::DataView valid{vx.data(), cls ? vyc.data() : nullptr, cls ? nullptr : vyv.data(), static_cast<long>(vrows)};
+    // The one copy of the rows in wasm memory: begin_fit hands these vectors to the trainer.
+    moe::FitData train, valid;
+    train.x = copy_in<float>(x_js);
+    valid.x = copy_in<float>(vx_js);
+    if (cls) { train.classes = copy_in<int32_t>(y_js); valid.classes = copy_in<int32_t>(vy_js); }
+    else { train.values = copy_in<float>(y_js); valid.values = copy_in<float>(vy_js); }
+    train.rows = static_cast<long>(rows);
+    valid.rows = static_cast<long>(vrows);
     moe::FitOptions f;
     f.epochs = o["epochs"].as<int>();
     f.batch_size = o["batch_size"].as<int>();
@@ -306,7 +306,7 @@ class ModelHandle {
     f.early_stopping.patience = es["patience"].as<int>();
     f.early_stopping.min_delta = es["min_delta"].as<double>();
     f.early_stopping.restore_best_weights = es["restore_best"].as<bool>();
-    return status_val(model_->begin_fit(train, vrows > 0 ? &valid : nullptr, f));
+    return status_val(model_->begin_fit(std::move(train), vrows > 0 ? &valid : nullptr, f));
   }
 
   // Per-batch logs as typed arrays (running epoch means, Keras-style, plus each batch's own loss).

@@ -67,35 +67,43 @@ Status check_data(const ModelConfig& config, const DataView& d, const char* what
   return Status::ok();
 }
 
-// Rows copied out of a DataView (the caller's buffers may go away between chunks).
-struct OwnedData {
-  std::vector<float> x;          // (rows, D)
-  std::vector<int32_t> classes;  // (rows,) classification
-  std::vector<float> values;     // (rows, C) regression
-  long rows = 0;
+namespace {
 
-  void assign(const ModelConfig& cfg, const DataView& d, long begin, long end) {
-    const int D = cfg.input_dim, C = cfg.output_dim;
-    rows = end - begin;
-    x.assign(d.x + begin * D, d.x + end * D);
-    if (cfg.task == Task::Classification) classes.assign(d.classes + begin, d.classes + end);
-    else values.assign(d.values + begin * C, d.values + end * C);
-  }
-  DataView view() const {
-    DataView v;
-    v.x = x.data();
-    v.classes = classes.empty() ? nullptr : classes.data();
-    v.values = values.empty() ? nullptr : values.data();
-    v.rows = rows;
-    return v;
-  }
-};
+// Rows [begin, end) of d copied out (the caller's buffers may go away between chunks).
+FitData copy_rows(const ModelConfig& cfg, const DataView& d, long begin, long end) {
+  const int D = cfg.input_dim, C = cfg.output_dim;
+  FitData out;
+  out.rows = end - begin;
+  out.x.assign(d.x + begin * D, d.x + end * D);
+  if (cfg.task == Task::Classification) out.classes.assign(d.classes + begin, d.classes + end);
+  else out.values.assign(d.values + begin * C, d.values + end * C);
+  return out;
+}
+
+// Keeps the first n rows of data, in place.
+void keep_rows(const ModelConfig& cfg, long n, FitData* data) {
+  data->x.resize(static_cast<std::size_t>(n) * cfg.input_dim);
+  if (cfg.task == Task::Classification) data->classes.resize(static_cast<std::size_t>(n));
+  else data->values.resize(static_cast<std::size_t>(n) * cfg.output_dim);
+  data->rows = n;
+}
+
+}  // namespace
+
+DataView FitData::view() const {
+  DataView v;
+  v.x = x.data();
+  v.classes = classes.empty() ? nullptr : classes.data();
+  v.values = values.empty() ? nullptr : values.data();
+  v.rows = rows;
+  return v;
+}
 
 struct Trainer::Impl {
   Model* model = nullptr;
   ModelConfig cfg;
   FitOptions opt;
-  OwnedData train, val;
+  FitData train, val;
   std::vector<uint32_t> order;  // (train.rows,) permutation of the current epoch
   std::vector<float> xb;        // (B, D) gathered batch
   std::vector<int32_t> cb;      // (B,)
@@ -134,12 +142,23 @@ Status Trainer::create(Model* model, const DataView& train, const DataView* vali
                        std::unique_ptr<Trainer>* out) {
   if (model == nullptr || out == nullptr) return Status::invalid("Trainer::create: null model or output");
   const ModelConfig& cfg = model->config();
+  MOE_RETURN_IF_ERROR(check_data(cfg, train, "training data"));  // before copying: the pointers must be there
+  if (validation != nullptr) MOE_RETURN_IF_ERROR(check_data(cfg, *validation, "validation data"));
+  FitData valid;
+  if (validation != nullptr) valid = copy_rows(cfg, *validation, 0, validation->rows);
+  return create(model, copy_rows(cfg, train, 0, train.rows), validation != nullptr ? &valid : nullptr, o, out);
+}
+
+Status Trainer::create(Model* model, FitData train, FitData* validation, const FitOptions& o,
+                       std::unique_ptr<Trainer>* out) {
+  if (model == nullptr || out == nullptr) return Status::invalid("Trainer::create: null model or output");
+  const ModelConfig& cfg = model->config();
   MOE_RETURN_IF_ERROR(validate(o));
   if (o.batch_size > model->capacity())
     return Status::invalid("batchSize " + std::to_string(o.batch_size) + " exceeds the model's capacity of " +
                            std::to_string(model->capacity()) + " rows");
-  MOE_RETURN_IF_ERROR(check_data(cfg, train, "training data"));
-  if (validation != nullptr) MOE_RETURN_IF_ERROR(check_data(cfg, *validation, "validation data"));
+  MOE_RETURN_IF_ERROR(check_data(cfg, train.view(), "training data"));
+  if (validation != nullptr) MOE_RETURN_IF_ERROR(check_data(cfg, validation->view(), "validation data"));
 
   std::unique_ptr<Trainer> t(new Trainer);
   Impl& s = *t->impl_;
@@ -147,8 +166,7 @@ Status Trainer::create(Model* model, const DataView& train, const DataView* vali
   s.cfg = cfg;
   s.opt = o;
   if (validation != nullptr) {
-    s.train.assign(cfg, train, 0, train.rows);
-    s.val.assign(cfg, *validation, 0, validation->rows);
+    s.val = std::move(*validation);
   } else if (o.validation_split > 0) {
     // Keras: the validation rows are the last fraction, taken before shuffling.
     const long n_train = static_cast<long>(static_cast<double>(train.rows) * (1.0 - o.validation_split));
@@ -156,11 +174,10 @@ Status Trainer::create(Model* model, const DataView& train, const DataView* vali
       return Status::invalid("validationSplit " + format_number(o.validation_split) + " of " +
                              std::to_string(train.rows) + " rows leaves " + std::to_string(n_train) +
                              " training and " + std::to_string(train.rows - n_train) + " validation rows; both need at least 1");
-    s.train.assign(cfg, train, 0, n_train);
-    s.val.assign(cfg, train, n_train, train.rows);
-  } else {
-    s.train.assign(cfg, train, 0, train.rows);
+    s.val = copy_rows(cfg, train.view(), n_train, train.rows);
+    keep_rows(cfg, n_train, &train);
   }
+  s.train = std::move(train);
 
   EarlyStoppingOptions& es = s.opt.early_stopping;
   if (es.source == MonitorSource::Auto) es.source = s.val.rows > 0 ? MonitorSource::Validation : MonitorSource::Train;

@@ -25,6 +25,15 @@ struct DataView {
   long rows = 0;
 };
 
+// Rows the trainer owns (moved in, so a caller that built them for the fit holds no second copy).
+struct FitData {
+  std::vector<float> x;          // (rows, D)
+  std::vector<int32_t> classes;  // (rows,) classification
+  std::vector<float> values;     // (rows, C) regression
+  long rows = 0;
+  DataView view() const;
+};
+
 // After each batch. loss/accuracy are running means over the epoch so far (as Keras reports them).
 struct BatchLogs {
   int epoch = 0;         // 0-based
@@ -61,6 +70,9 @@ class Trainer {
   // the last fraction of `train` (before any shuffling). The model must have capacity >= batch_size.
   static Status create(Model* model, const DataView& train, const DataView* validation,
                        const FitOptions& options, std::unique_ptr<Trainer>* out);
+  // The same, taking the rows instead of copying them (validation may be null; when not, it is moved from).
+  static Status create(Model* model, FitData train, FitData* validation, const FitOptions& options,
+                       std::unique_ptr<Trainer>* out);
   ~Trainer();
 
   // Runs at most max_batches (>= 1) batches, stopping early at the end of an epoch. On a non-finite

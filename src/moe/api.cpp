@@ -112,15 +112,26 @@ Status MoeModel::save(const std::string& schema_json, std::vector<uint8_t>* out)
 }
 
 Status MoeModel::begin_fit(const DataView& train, const DataView* validation, const FitOptions& options) {
+  FitOptions o = options;
+  MOE_RETURN_IF_ERROR(prepare_fit(train.rows, &o));
+  return Trainer::create(model_.get(), train, validation, o, &trainer_);
+}
+
+Status MoeModel::begin_fit(FitData train, FitData* validation, const FitOptions& options) {
+  FitOptions o = options;
+  MOE_RETURN_IF_ERROR(prepare_fit(train.rows, &o));
+  return Trainer::create(model_.get(), std::move(train), validation, o, &trainer_);
+}
+
+Status MoeModel::prepare_fit(long rows, FitOptions* o) {
   if (trainer_) return Status::invalid("a fit is already in progress on this model (call end_fit first)");
-  MOE_RETURN_IF_ERROR(validate(options));
+  MOE_RETURN_IF_ERROR(validate(*o));
   // A batch larger than the data is one batch of every row (Keras); the model's working buffers are
   // sized by the batch, so clamp it instead of allocating room for rows that do not exist.
-  FitOptions o = options;
-  if (train.rows > 0 && o.batch_size > train.rows) o.batch_size = static_cast<int>(train.rows);
-  MOE_RETURN_IF_ERROR(ensure_capacity(o.batch_size));
+  if (rows > 0 && o->batch_size > rows) o->batch_size = static_cast<int>(rows);
+  MOE_RETURN_IF_ERROR(ensure_capacity(o->batch_size));
   history_.clear();
-  return Trainer::create(model_.get(), train, validation, o, &trainer_);
+  return Status::ok();
 }
 
 Status MoeModel::fit_run(int max_batches, ChunkResult* out) {

@@ -67,6 +67,9 @@ class MoeModel {
   // buffers may go away; validation_split applies only when validation is null. Fails if a fit is
   // already in progress. Seeds: options.seed when has_seed, else config().seed.
   Status begin_fit(const DataView& train, const DataView* validation, const FitOptions& options);
+  // The same, taking the rows instead of copying them: a caller that built them for this fit (the
+  // bindings) keeps one copy of the data in memory, not two. validation may be null (moved from if not).
+  Status begin_fit(FitData train, FitData* validation, const FitOptions& options);
 
   // Runs at most max_batches batches (stopping at the end of an epoch; the trainer's ChunkResult). A
   // divergent step returns Status::numerical naming epoch and batch; the model keeps its last finite
@@ -96,6 +99,7 @@ class MoeModel {
  private:
   MoeModel();
   Status ensure_capacity(int rows);
+  Status prepare_fit(long rows, FitOptions* options);  // checks, clamps the batch, sizes the model
   Status check_features(const float* x, long rows, const char* what) const;
   std::unique_ptr<Model> model_;
   std::unique_ptr<Trainer> trainer_;
