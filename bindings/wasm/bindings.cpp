@@ -13,64 +13,19 @@
 #include "moe/dataset.h"
 #include "moe/threads.h"
 #include "base/status.h"
+#include "marshal.h"
 
 using emscripten::val;
+using namespace moe_wasm;
 
 namespace {
-
-// A JS typed array (or array-like) copied into a std::vector; no heap view outlives this call.
-template <class T>
-std::vector<T> copy_in(const val& array) {
-  const size_t n = array["length"].as<size_t>();
-  std::vector<T> out(n);
-  if (n > 0) val(emscripten::typed_memory_view(n, out.data())).call<void>("set", array);
-  return out;
-}
-
-// A fresh JS typed array holding a copy of n values (the heap may grow before JS reads it).
-template <class T>
-val copy_out(const T* data, size_t n) {
-  return val(emscripten::typed_memory_view(n, data)).call<val>("slice");
-}
-
-val strings(const std::vector<std::string>& v) {
-  val out = val::array();
-  for (size_t i = 0; i < v.size(); ++i) out.set(i, v[i]);
-  return out;
-}
-
-val status_val(const moe::Status& s) {
-  val out = val::object();
-  out.set("code", static_cast<int>(s.code()));
-  out.set("name", moe::to_string(s.code()));
-  out.set("message", s.message());
-  return out;
-}
-
-// Sets *out from o[key] when the key is present (an option left out keeps the core's default).
-template <class T>
-void read(const val& o, const char* key, T* out) {
-  const val v = o[key];
-  if (!v.isUndefined()) *out = v.as<T>();
-}
-
-// An enum from its name in the core's to_string table (TS checked the name is one of them).
-template <class E>
-void read_enum(const val& o, const char* key, std::initializer_list<E> all, E* out) {
-  const val v = o[key];
-  if (v.isUndefined()) return;
-  const std::string name = v.as<std::string>();
-  for (E e : all)
-    if (name == to_string(e)) *out = e;  // found by argument-dependent lookup (moe:: or moe::io::)
-}
 
 // options: { target, target_index, keep_columns?, delimiter ('auto' | one char), header ('auto'|'yes'|'no'), task, schema }
 moe::CsvOptions csv_options(const val& options) {
   moe::CsvOptions opt;
   opt.target = options["target"].as<std::string>();
   opt.target_index = options["target_index"].as<int>();
-  const std::string delim = options["delimiter"].as<std::string>();
-  opt.delimiter = delim == "auto" || delim.empty() ? 0 : delim[0];
+  opt.delimiter = delimiter_from(options["delimiter"].as<std::string>());
   read_enum(options, "header", {moe::io::HeaderMode::Auto, moe::io::HeaderMode::Yes, moe::io::HeaderMode::No}, &opt.header);
   read_enum(options, "task", {moe::io::TaskOption::Auto, moe::io::TaskOption::Classification, moe::io::TaskOption::Regression},
             &opt.task);

@@ -12,24 +12,13 @@
 #include "core/report.h"
 #include "io/preview.h"
 #include "base/status.h"
+#include "io/table.h"
+#include "marshal.h"
 
 using emscripten::val;
+using namespace moe_wasm;
 
 namespace {
-
-template <class T>
-std::vector<T> copy_in(const val& array) {
-  const size_t n = array["length"].as<size_t>();
-  std::vector<T> out(n);
-  if (n > 0) val(emscripten::typed_memory_view(n, out.data())).call<void>("set", array);
-  return out;
-}
-std::vector<uint8_t> bytes_in(const val& array) { return copy_in<uint8_t>(array); }
-
-template <class T>
-val copy_out(const T* data, size_t n) {
-  return val(emscripten::typed_memory_view(n, data)).call<val>("slice");
-}
 
 template <class T>
 val array_of(const std::vector<T>& v) {
@@ -38,26 +27,19 @@ val array_of(const std::vector<T>& v) {
   return out;
 }
 
-val status_of(const moe::Status& s) {
-  val out = val::object();
-  out.set("code", static_cast<int>(s.code()));
-  out.set("name", moe::to_string(s.code()));
-  out.set("message", s.message());
-  return out;
-}
-
-// delimiter: 'auto' or one character; header: 'auto' | 'yes' | 'no' (bindings/ts checked both).
-char delimiter_of(const std::string& d) { return d == "auto" || d.empty() ? 0 : d[0]; }
+// header: 'auto' | 'yes' | 'no' (bindings/ts checked it), by the core's to_string names.
 moe::io::HeaderMode header_of(const std::string& h) {
-  return h == "yes" ? moe::io::HeaderMode::Yes : h == "no" ? moe::io::HeaderMode::No : moe::io::HeaderMode::Auto;
+  moe::io::HeaderMode mode = moe::io::HeaderMode::Auto;
+  enum_from(h, {moe::io::HeaderMode::Auto, moe::io::HeaderMode::Yes, moe::io::HeaderMode::No}, &mode);
+  return mode;
 }
 
 // { code, message, target, rowsRead, candidates: [{ name, score, reason, role }] }
 val suggest_target(const val& bytes_js, bool whole, const std::string& delimiter, const std::string& header) {
-  std::vector<uint8_t> bytes = bytes_in(bytes_js);
+  std::vector<uint8_t> bytes = copy_in<uint8_t>(bytes_js);
   moe::io::TargetSuggestion sug;
-  const moe::Status s = moe::io::suggest_target(bytes.data(), bytes.size(), whole, delimiter_of(delimiter), header_of(header), &sug);
-  val out = status_of(s);
+  const moe::Status s = moe::io::suggest_target(bytes.data(), bytes.size(), whole, delimiter_from(delimiter), header_of(header), &sug);
+  val out = status_val(s);
   if (!s.is_ok()) return out;
   out.set("target", sug.target);
   out.set("rowsRead", static_cast<double>(sug.rows_read));
@@ -77,11 +59,11 @@ val suggest_target(const val& bytes_js, bool whole, const std::string& delimiter
 
 // { code, message, header: string[], rows: string[][], delimiter, encoding, hasHeader }
 val preview_csv(const val& bytes_js, bool whole, double rows, const std::string& delimiter, const std::string& header) {
-  std::vector<uint8_t> bytes = bytes_in(bytes_js);
+  std::vector<uint8_t> bytes = copy_in<uint8_t>(bytes_js);
   moe::io::Preview p;
-  const moe::Status s = moe::io::preview_csv(bytes.data(), bytes.size(), whole, static_cast<size_t>(rows), delimiter_of(delimiter),
+  const moe::Status s = moe::io::preview_csv(bytes.data(), bytes.size(), whole, static_cast<size_t>(rows), delimiter_from(delimiter),
                                              header_of(header), &p);
-  val out = status_of(s);
+  val out = status_val(s);
   if (!s.is_ok()) return out;
   val head = val::array();
   for (size_t j = 0; j < p.header.size(); ++j) head.set(j, p.header[j]);
@@ -108,11 +90,11 @@ val classification_report(const val& probs_js, const val& y_js, double rows, int
   const long n = static_cast<long>(rows);
   if (n < 0 || probs.size() != static_cast<size_t>(n) * static_cast<size_t>(classes > 0 ? classes : 0) ||
       y.size() != static_cast<size_t>(n))
-    return status_of(moe::Status::invalid("report: predictions and labels do not match rows * classes"));
+    return status_val(moe::Status::invalid("report: predictions and labels do not match rows * classes"));
   moe::ClassificationReport r;
   const moe::Status s = moe::classification_report(probs.data(), y.data(), n, classes, train.data(),
                                                    static_cast<long>(train.size()), &r);
-  val out = status_of(s);
+  val out = status_val(s);
   if (!s.is_ok()) return out;
   out.set("accuracy", r.accuracy);
   out.set("balancedAccuracy", r.balanced_accuracy);
@@ -134,11 +116,11 @@ val regression_report(const val& pred_js, const val& y_js, double rows, int outp
   const long n = static_cast<long>(rows);
   const size_t width = static_cast<size_t>(outputs > 0 ? outputs : 0);
   if (n < 0 || pred.size() != static_cast<size_t>(n) * width || y.size() != pred.size() || (width > 0 && train.size() % width))
-    return status_of(moe::Status::invalid("report: predictions and targets do not match rows * outputs"));
+    return status_val(moe::Status::invalid("report: predictions and targets do not match rows * outputs"));
   moe::RegressionReport r;
   const moe::Status s = moe::regression_report(pred.data(), y.data(), n, outputs, train.data(),
                                                width ? static_cast<long>(train.size() / width) : 0, &r);
-  val out = status_of(s);
+  val out = status_val(s);
   if (!s.is_ok()) return out;
   out.set("rmse", r.rmse);
   out.set("mae", r.mae);
@@ -156,10 +138,10 @@ val pca2d(const val& x_js, double rows, int d) {
   std::vector<float> x = copy_in<float>(x_js);
   const long n = static_cast<long>(rows);
   if (n < 0 || d <= 0 || x.size() != static_cast<size_t>(n) * static_cast<size_t>(d))
-    return status_of(moe::Status::invalid("project2d: the features do not match rows * numFeatures"));
+    return status_val(moe::Status::invalid("project2d: the features do not match rows * numFeatures"));
   moe::Pca2d p;
   const moe::Status s = moe::pca_2d(x.data(), n, d, &p);
-  val out = status_of(s);
+  val out = status_val(s);
   if (!s.is_ok()) return out;
   out.set("x", copy_out(p.x.data(), p.x.size()));
   out.set("y", copy_out(p.y.data(), p.y.size()));
