@@ -76,11 +76,11 @@ export interface TrainPlan {
   seed: number;
 }
 
-/** What `train` will do, from its flags (the values are checked again by the API, which names them). */
-export function trainPlan(p: Parsed): TrainPlan {
+/** The one CSV file a command reads and its --target/--task flags (train and auto share these). */
+export function csvInput(p: Parsed, command: string): { file: string; csv: CsvOptions } {
   const [file, extra] = p.positional;
-  if (!file) throw new UsageError('train needs a CSV file (or - for stdin)');
-  if (extra !== undefined) throw new UsageError(`train takes one CSV file, got also '${extra}'`);
+  if (!file) throw new UsageError(`${command} needs a CSV file (or - for stdin)`);
+  if (extra !== undefined) throw new UsageError(`${command} takes one CSV file, got also '${extra}'`);
   const csv: CsvOptions = {};
   const target = str(p, 'target');
   if (target !== undefined) csv.target = target;
@@ -89,6 +89,12 @@ export function trainPlan(p: Parsed): TrainPlan {
     if (task !== 'auto' && task !== 'classification' && task !== 'regression') throw new UsageError(`--task must be auto, classification or regression, got '${task}'`);
     csv.task = task;
   }
+  return { file, csv };
+}
+
+/** What `train` will do, from its flags (the values are checked again by the API, which names them). */
+export function trainPlan(p: Parsed): TrainPlan {
+  const { file, csv } = csvInput(p, 'train');
   const seed = number(p, 'seed', false) ?? 42;
   const model: TrainPlan['model'] = { experts: number(p, 'experts', true) ?? 5, seed };
   const hidden = widths(p, 'hidden');

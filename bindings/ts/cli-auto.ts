@@ -2,7 +2,7 @@
 // evaluation on stderr, the leaderboard and the baselines as a table on stdout, the model to --out.
 // Ctrl-C stops the search and keeps the best model so far.
 import { autoFit, init, type AutoFitOptions, type Dataset, type TrialOptions, type TrialReport } from './index.js';
-import { number, str, UsageError, type Parsed } from './cli-args.js';
+import { csvInput, number, str, UsageError, type Parsed } from './cli-args.js';
 import type { CsvOptions } from './dataset.js';
 
 export interface CliIo {
@@ -35,17 +35,7 @@ function positiveInt(p: Parsed, name: string): number | undefined {
 
 /** Runs the search; resolves to the exit code (130 when Ctrl-C stopped it: the best model so far is written). */
 export async function runAuto(p: Parsed, io: CliIo): Promise<number> {
-  const [file, extra] = p.positional;
-  if (!file) throw new UsageError('auto needs a CSV file (or - for stdin)');
-  if (extra !== undefined) throw new UsageError(`auto takes one CSV file, got also '${extra}'`);
-  const csv: CsvOptions = {};
-  const target = str(p, 'target');
-  if (target !== undefined) csv.target = target;
-  const task = str(p, 'task');
-  if (task !== undefined) {
-    if (task !== 'auto' && task !== 'classification' && task !== 'regression') throw new UsageError(`--task must be auto, classification or regression, got '${task}'`);
-    csv.task = task;
-  }
+  const { file, csv } = csvInput(p, 'auto');
   const options: AutoFitOptions = {};
   const time = number(p, 'time', false);
   if (time !== undefined) {
