@@ -1,7 +1,8 @@
-// autoFit's scores, computed the same way from predictions for trials and baselines alike:
+// autoFit's scores, read from the core's report of predictions for trials and baselines alike:
 // accuracy, balanced accuracy, cross-entropy, R², RMSE. Which direction is better, and ranking helpers.
 import type { AutoFitMetric } from './autofit-protocol.js';
 import type { Task } from './options.js';
+import { scorePredictions } from './report.js';
 
 /** The default metric of a task: accuracy for classification, R² for regression. */
 export const defaultMetric = (task: Task): AutoFitMetric => (task === 'classification' ? 'accuracy' : 'r2');
@@ -15,42 +16,13 @@ export const REGRESSION_METRICS: readonly AutoFitMetric[] = ['r2', 'rmse', 'loss
 
 /**
  * The metric of predictions `p` (rows, c): class probabilities with labels y (rows,) class indices, or
- * values with y (rows * c) targets. reference: scikit-learn's balanced_accuracy_score (mean recall over
- * the classes present) and r2_score (1 - SSE / SST, pooled over outputs; 0 when the targets are constant).
+ * values with y (rows * c) targets. The core computes it (core/report.h, as model.report does);
+ * 'loss' is the mean cross-entropy (probabilities clamped at 1e-7) or the mean squared error.
  */
 export function score(metric: AutoFitMetric, task: Task, p: Float32Array, y: Int32Array | Float32Array, c: number): number {
-  const rows = p.length / c;
-  if (task === 'classification') {
-    let hits = 0, logLoss = 0;
-    const seen = new Map<number, { n: number; hit: number }>();
-    for (let r = 0; r < rows; r++) {
-      let best = 0;
-      for (let k = 1; k < c; k++) if (p[r * c + k] > p[r * c + best]) best = k;
-      const label = y[r];
-      const hit = best === label ? 1 : 0;
-      hits += hit;
-      logLoss -= Math.log(Math.max(p[r * c + label], 1e-7));
-      const s = seen.get(label) ?? { n: 0, hit: 0 };
-      s.n++; s.hit += hit;
-      seen.set(label, s);
-    }
-    if (metric === 'balancedAccuracy') {
-      let sum = 0;
-      for (const s of seen.values()) sum += s.hit / s.n;
-      return sum / seen.size;
-    }
-    return metric === 'loss' ? logLoss / rows : hits / rows;
-  }
-  const mean = new Float64Array(c);
-  for (let i = 0; i < y.length; i++) mean[i % c] += y[i] / rows;
-  let sse = 0, sst = 0;
-  for (let i = 0; i < y.length; i++) {
-    sse += (p[i] - y[i]) ** 2;
-    sst += (y[i] - mean[i % c]) ** 2;
-  }
-  if (metric === 'rmse') return Math.sqrt(sse / y.length);
-  if (metric === 'loss') return sse / y.length;
-  return sst > 0 ? 1 - sse / sst : 0;
+  const s = scorePredictions(task, p, y, c);
+  if (s.task === 'classification') return metric === 'balancedAccuracy' ? s.balancedAccuracy : metric === 'loss' ? s.logLoss : s.accuracy;
+  return metric === 'rmse' ? s.rmse : metric === 'loss' ? s.rmse * s.rmse : s.r2;
 }
 
 /** Negative when score a is better than b under the metric (NaN, a failed trial, sorts last). */
@@ -69,4 +41,13 @@ export function spread(v: number[]): number {
   if (v.length < 2) return 0;
   const m = mean(v);
   return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1));
+}
+
+/**
+ * The mean moved one standard error (spread / √folds) towards worse: a trial that scored high on one
+ * lucky fold ranks below a steadier one. With one fold it is the score itself.
+ */
+export function pessimistic(metric: AutoFitMetric, v: number[]): number {
+  const se = v.length > 1 ? spread(v) / Math.sqrt(v.length) : 0;
+  return higherIsBetter(metric) ? mean(v) - se : mean(v) + se;
 }

@@ -38,10 +38,14 @@ export interface TrialReport {
   trial: number;
   options: TrialOptions;
   batchSize: number;
+  /** Weights one row passes through (every expert and the gate, biases not counted): the model's size. */
+  weights: number;
   /** Mean of foldScores (the metric on each validation fold). */
   score: number;
   /** Standard deviation of foldScores (0 with one fold). */
   spread: number;
+  /** score moved one standard error (spread / √folds) towards worse: what the leaderboard ranks by. */
+  pessimistic: number;
   foldScores: number[];
   /** The epochs early stopping chose (mean over folds, rounded): what the final fit runs. */
   epochs: number;
@@ -67,7 +71,11 @@ export interface AutoFitBaseline {
 export interface AutoFitResult<T extends Task = Task> {
   /** The winner retrained on all of train for its epochs; when cancelled, the winner's model from its first fold. */
   model: MoE<T>;
-  /** Every trial, best first (fully cross-validated trials before screened ones). */
+  /**
+   * Every trial: first the winner (the smallest fully cross-validated trial whose mean is within one
+   * standard error of the best, i.e. at least the best pessimistic score), then fully cross-validated
+   * trials before screened ones, each by pessimistic score. When cancelled: by pessimistic score only.
+   */
   leaderboard: TrialReport[];
   /** majority class (or mean), linear (one expert, no hidden layer), mlp (one expert, [64, 32]). */
   baselines: AutoFitBaseline[];

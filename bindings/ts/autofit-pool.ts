@@ -1,6 +1,7 @@
 // autoFit's pool of workers (worker_threads in Node, module Web Workers in browsers), one wasm
 // instance each: the data is sent once (shared memory where the engine allows it), then trial jobs
-// run first come first served on whichever worker is free. terminate() stops every worker at once.
+// run on whichever worker is free, costliest waiting job first (so a rung does not end with one long
+// job on one worker while the others idle). terminate() stops every worker at once.
 import { MoEError } from './errors.js';
 import type { FromWorker, ToWorker, TrialJob, TrialResult, WorkerData } from './autofit-protocol.js';
 import { isNode, nodeBuiltin } from './platform.js';
@@ -96,7 +97,10 @@ export class TrialPool {
     for (const slot of this.#slots) {
       if (this.#dead || this.#queue.length === 0) return;
       if (slot.busy !== null || !slot.ready) continue;
-      const w = this.#queue.shift()!;
+      // Longest job first; among equals, the first queued.
+      let at = 0;
+      for (let i = 1; i < this.#queue.length; i++) if ((this.#queue[i].job.cost ?? 0) > (this.#queue[at].job.cost ?? 0)) at = i;
+      const w = this.#queue.splice(at, 1)[0];
       slot.busy = w.id;
       this.#running.set(w.id, w);
       slot.post({ type: 'job', id: w.id, job: w.job });

@@ -31,6 +31,8 @@ export interface TrialJob {
   finalEpochs?: number;
   /** Return the saved model of the first fold (the best-so-far model if the search is cancelled). */
   wantModel: boolean;
+  /** Estimated work (multiply-adds); a free worker takes the costliest waiting job first. */
+  cost?: number;
 }
 
 export interface TrialResult {

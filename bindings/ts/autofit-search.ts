@@ -1,10 +1,10 @@
 // autoFit's search: successive halving over seeded settings (each bracket screens its settings on one
-// fold with a short epoch cap, then fully cross-validates the best third), plus the baselines scored
+// fold with a short epoch cap, then fully cross-validates the best third and each family's best), plus the baselines scored
 // the same way. Decisions depend on scores only, so a trial budget gives the same result on any
 // number of workers. Not the public entry (autofit.ts) nor the workers (autofit-pool.ts).
 import type { AutoFitMetric, TrialJob, TrialResult } from './autofit-protocol.js';
 import type { AutoFitBaseline, TrialReport } from './autofit-options.js';
-import { compareScores, mean, spread } from './autofit-metrics.js';
+import { compareScores, mean, pessimistic, spread } from './autofit-metrics.js';
 import { constantBaseline } from './autofit-folds.js';
 import { baselineSettings, defaultSetting, sampleSetting, type Setting } from './autofit-space.js';
 import type { TrialPool } from './autofit-pool.js';
@@ -17,6 +17,7 @@ export interface SearchPlan {
   fold: Int32Array;        // (rows,) fold of each row
   evalFolds: number[];     // the folds validated on in a full evaluation ([0] for a holdout)
   outputDim: number;
+  numFeatures: number;
   trainRows: number;       // training rows of one fold's fit
   trials: number | null;   // null: until stop()
   timed: boolean;          // a time budget: several brackets, two at a time to keep workers busy
@@ -36,10 +37,45 @@ function caps(trainRows: number, batchSize: number, rung: number): { maxEpochs: 
   return { maxEpochs, patience: Math.max(rung === 0 ? 4 : 6, Math.round(maxEpochs / (rung === 0 ? 5 : 8))) };
 }
 
-/** Orders reports best first: failed ones last, fully evaluated before screened, then by score, then by trial number. */
+const FAMILIES = ['linear', 'mlp', 'mixture'] as const;
+
+/** The kind of model a setting is: one linear expert, one MLP expert, or a mixture. */
+export function family(o: TrialReport['options']): (typeof FAMILIES)[number] {
+  return (o.experts ?? 1) > 1 ? 'mixture' : (o.expertHidden ?? []).length ? 'mlp' : 'linear';
+}
+
+/** Weights a row passes through (every expert and the gate; no biases): the multiply-adds of one row's forward pass. */
+export function weights(s: Setting, inputs: number, outputs: number): number {
+  const chain = (hidden: readonly number[], out: number) =>
+    [inputs, ...hidden].reduce((sum, w, i, all) => sum + w * (i + 1 < all.length ? all[i + 1] : out), 0);
+  const o = s.options;
+  const experts = o.experts ?? 1;
+  return experts * chain(o.expertHidden ?? [], outputs) + (experts > 1 ? chain(o.gateHidden ?? [], experts) : 0);
+}
+
+/**
+ * Orders reports best first: failed ones last, fully evaluated before screened, then by the pessimistic
+ * score (mean minus one standard error), then by trial number.
+ */
 export const rankReports = (metric: AutoFitMetric) => (a: TrialReport, b: TrialReport): number =>
   Number(Number.isNaN(a.score)) - Number(Number.isNaN(b.score)) || b.rung - a.rung ||
-  compareScores(metric, a.score, b.score) || a.trial - b.trial;
+  compareScores(metric, a.pessimistic, b.pessimistic) || a.trial - b.trial;
+
+/**
+ * The leaderboard: reports by rankReports, except that the winner (first) is chosen by the
+ * one-standard-error rule: the fully evaluated trial with the fewest weights among those whose mean is
+ * at least as good as the best pessimistic score. On a small, noisy set a linear model that is as good
+ * as a big mixture within the folds' noise is the one that holds up on new rows.
+ */
+export function leaderboard(reports: Iterable<TrialReport>, metric: AutoFitMetric): TrialReport[] {
+  const sorted = [...reports].sort(rankReports(metric));
+  const full = sorted.filter((r) => r.rung === 1 && !r.error && !Number.isNaN(r.score));
+  if (full.length < 2) return sorted;
+  const bar = full[0].pessimistic;
+  const winner = full.filter((r) => compareScores(metric, r.score, bar) <= 0)
+    .reduce((w, r) => (r.weights < w.weights ? r : w));
+  return [winner, ...sorted.filter((r) => r !== winner)];
+}
 
 export class Search {
   readonly reports = new Map<number, TrialReport>();
@@ -85,14 +121,22 @@ export class Search {
       if (this.#stopped) return;
       const ranked = ids.map((id) => this.reports.get(id)).filter((r): r is TrialReport => !!r && !r.error)
         .sort(rankReports(this.plan.metric));
-      promote = ranked.slice(0, Math.ceil(ids.length / 3)).map((r) => r.trial);
+      // The best third, plus the best of each family (linear, one-expert MLP, mixture) so that the
+      // one-standard-error rule can pick a simple model that holds its own over every fold.
+      const top = ranked.slice(0, Math.ceil(ids.length / 3));
+      for (const f of FAMILIES) {
+        const lead = ranked.find((r) => family(r.options) === f);
+        if (lead && !top.includes(lead)) top.push(lead);
+      }
+      promote = top.map((r) => r.trial);
     }
     await Promise.all(promote.map((id) => this.#evaluate(id, 1)));
   }
 
   #job(s: Setting, folds: number[], rung: number, wantModel: boolean): TrialJob {
-    return { options: s.options, batchSize: s.batchSize, metric: this.plan.metric, folds, wantModel,
-      ...caps(this.plan.trainRows, s.batchSize, rung) };
+    const c = caps(this.plan.trainRows, s.batchSize, rung);
+    return { options: s.options, batchSize: s.batchSize, metric: this.plan.metric, folds, wantModel, ...c,
+      cost: c.maxEpochs * this.plan.trainRows * weights(s, this.plan.numFeatures, this.plan.outputDim) };
   }
 
   // Runs one job; null when the search was stopped meanwhile. Records a worker crash as the failure.
@@ -123,10 +167,11 @@ export class Search {
     const r = await this.#runFolds(s, folds, rung, true);
     if (!r) return;
     const before = this.reports.get(id)?.seconds ?? 0;
+    const size = weights(s, this.plan.numFeatures, this.plan.outputDim);
     const report: TrialReport = 'error' in r
-      ? { trial: id, options: s.options, batchSize: s.batchSize, score: NaN, spread: 0, foldScores: [], epochs: 0, seconds: before, rung, error: r.error }
-      : { trial: id, options: s.options, batchSize: s.batchSize, score: mean(r.foldScores), spread: spread(r.foldScores),
-          foldScores: r.foldScores, epochs: Math.max(1, Math.round(mean(r.foldEpochs))), seconds: before + r.seconds, rung };
+      ? { trial: id, options: s.options, batchSize: s.batchSize, weights: size, score: NaN, spread: 0, pessimistic: NaN, foldScores: [], epochs: 0, seconds: before, rung, error: r.error }
+      : { trial: id, options: s.options, batchSize: s.batchSize, weights: size, score: mean(r.foldScores), spread: spread(r.foldScores),
+          pessimistic: pessimistic(this.plan.metric, r.foldScores), foldScores: r.foldScores, epochs: Math.max(1, Math.round(mean(r.foldEpochs))), seconds: before + r.seconds, rung };
     if (!('error' in r) && r.foldScores.some(Number.isNaN)) report.error = 'the fit diverged (non-finite predictions)';
     this.reports.set(id, report);
     const leader = this.best ? this.reports.get(this.best.trial) : undefined;

@@ -1,6 +1,7 @@
-// autoFit's search space: seeded sampling of model settings (experts, expert and gate widths and
-// depths, dense or top-k gating, activation, learning rate and weight decay on a log scale, batch
-// size), the package defaults as the first setting, and the baselines' settings.
+// autoFit's search space: seeded sampling of model settings (ridge-like linear models, small MLPs with
+// weight decay, and mixtures: experts, expert and gate widths and depths, dense or top-k gating,
+// activation, learning rate and weight decay on a log scale, batch size), the package defaults as the
+// first setting, and the baselines' settings.
 import type { TrialOptions } from './autofit-protocol.js';
 import { mulberry32 } from './autofit-folds.js';
 import type { Activation } from './options.js';
@@ -25,7 +26,26 @@ export function defaultSetting(seed: number): Setting {
 /** The n-th sampled setting of a search seeded with `seed` (the same n and seed give the same setting). */
 export function sampleSetting(seed: number, n: number, trainRows: number): Setting {
   const rng = mulberry32(Math.imul(seed, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b));
-  const experts = pick(rng, [1, 2, 3, 4, 6, 8] as const);
+  const family = rng();
+  const batchSize = Math.min(pick(rng, [16, 32, 32, 64, 128] as const), Math.max(1, trainRows));
+  const trialSeed = (seed + 7919 * (n + 1)) % 2147483647;
+  // What wins on small, noisy sets: a linear model with strong weight decay (ridge-like) ...
+  if (family < 0.15) {
+    const learningRate = round2(logUniform(rng, 3e-3, 3e-2));
+    const weightDecay = round2(logUniform(rng, 1e-3, 0.3));
+    return { options: { experts: 1, expertHidden: [], gateHidden: [], optimizer: { type: 'adamw', learningRate, weightDecay }, seed: trialSeed }, batchSize };
+  }
+  // ... and one small MLP with weight decay.
+  if (family < 0.3) {
+    const learningRate = round2(logUniform(rng, 1e-3, 3e-2));
+    const weightDecay = round2(logUniform(rng, 1e-4, 0.1));
+    return {
+      options: { experts: 1, expertHidden: [pick(rng, [8, 16, 32, 64] as const)], gateHidden: [], activation: pick<Activation>(rng, ['relu', 'tanh']),
+        optimizer: { type: 'adamw', learningRate, weightDecay }, seed: trialSeed },
+      batchSize,
+    };
+  }
+  const experts = pick(rng, [2, 3, 4, 6, 8] as const);
   const width = pick(rng, [16, 32, 64, 128, 256] as const);
   // Depth 0: linear experts (a gated mixture of linear models), strong on small, noisy data.
   const depth = pick(rng, [0, 1, 1, 2, 2, 3] as const);
@@ -35,14 +55,13 @@ export function sampleSetting(seed: number, n: number, trainRows: number): Setti
   const topk = experts >= 3 && rng() < 0.35;
   const k = topk ? pick(rng, [1, 2, 2] as const) : 0;
   const learningRate = round2(logUniform(rng, 3e-4, 3e-2));
-  const weightDecay = rng() < 0.4 ? 0 : round2(logUniform(rng, 1e-5, 3e-2));
-  const batchSize = Math.min(pick(rng, [16, 32, 32, 64, 128] as const), Math.max(1, trainRows));
+  const weightDecay = rng() < 0.3 ? 0 : round2(logUniform(rng, 1e-5, 1e-1));
   return {
     options: {
       experts, expertHidden, gateHidden: gateWidth ? [gateWidth] : [], activation,
       gating: topk ? { type: 'topk', k, noise: true } : 'softmax',
       optimizer: weightDecay > 0 ? { type: 'adamw', learningRate, weightDecay } : { type: 'adam', learningRate },
-      seed: (seed + 7919 * (n + 1)) % 2147483647,
+      seed: trialSeed,
     },
     batchSize,
   };

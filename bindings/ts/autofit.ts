@@ -9,7 +9,7 @@ import type { Task } from './options.js';
 import { assignFolds } from './autofit-folds.js';
 import { checkAutoFitOptions, type AutoFitOptions, type AutoFitResult, type CheckedOptions, type TrialReport } from './autofit-options.js';
 import { availableCores, TrialPool, type PoolInit } from './autofit-pool.js';
-import { rankReports, Search } from './autofit-search.js';
+import { leaderboard as rankLeaderboard, rankReports, Search } from './autofit-search.js';
 import type { WorkerData } from './autofit-protocol.js';
 
 export type { AutoFitOptions, AutoFitResult, AutoFitBaseline, AutoFitMetric, TrialReport, TrialOptions } from './autofit-options.js';
@@ -65,7 +65,7 @@ export async function autoFit<T extends Task = Task>(train: Dataset, options: Au
   const trainRows = Math.round(train.numRows * (1 - 1 / k));
   let pool = new TrialPool(size, data, init);
   const search = new Search(pool, {
-    metric: o.metric, task: train.task, labels: train.labels, fold, evalFolds, outputDim: train.outputDim, trainRows,
+    metric: o.metric, task: train.task, labels: train.labels, fold, evalFolds, outputDim: train.outputDim, numFeatures: train.numFeatures, trainRows,
     trials: o.trials, timed: o.timeBudget !== null, seed: o.seed, workers: size, onTrial: o.onTrial,
   });
   let aborted = false;
@@ -86,9 +86,11 @@ export async function autoFit<T extends Task = Task>(train: Dataset, options: Au
   try {
     await search.run();
     clearInterval(timer);
-    const leaderboard = [...search.reports.values()].sort(rankReports(o.metric));
+    const leaderboard = rankLeaderboard(search.reports.values(), o.metric);
+    // Cancelled: the model at hand is the best-ranked trial's (search.best), so the board is ranked plainly.
     const result = (model: MoE<T>, cancelled: boolean): AutoFitResult<T> =>
-      ({ model, leaderboard, baselines: search.baselines, metric: o.metric, folds: evalFolds.length, cancelled });
+      ({ model, leaderboard: cancelled ? [...search.reports.values()].sort(rankReports(o.metric)) : leaderboard,
+        baselines: search.baselines, metric: o.metric, folds: evalFolds.length, cancelled });
     const winner: TrialReport | undefined = leaderboard[0];
     if (!aborted && (!winner || Number.isNaN(winner.score))) {
       throw new MoEError(winner

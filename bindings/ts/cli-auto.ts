@@ -79,10 +79,11 @@ export async function runAuto(p: Parsed, io: CliIo): Promise<number> {
   try {
     io.writeAtomic(out, model.save());
     const lines = [
-      `leaderboard (${m}, ${k === 1 ? 'holdout' : `${k}-fold cross-validation`}; rung 1 = fully evaluated, 0 = stopped early)`,
-      table([['rank', 'trial', 'rung', m, 'epochs', 'seconds', 'setting'],
+      `leaderboard (${m}, ${k === 1 ? 'holdout' : `${k}-fold cross-validation`}; rung 1 = fully evaluated, 0 = stopped early; ` +
+        'ranked by the pessimistic score: the mean one standard error towards worse)',
+      table([['rank', 'trial', 'rung', m, 'pessimistic', 'epochs', 'seconds', 'setting'],
         ...leaderboard.map((t, i) => [String(i + 1), String(t.trial), String(t.rung), t.error ? 'failed' : pm(t.score, t.spread),
-          String(t.epochs), t.seconds.toFixed(1), describeSetting(t.options, t.batchSize)])]),
+          t.error ? '' : fmt(t.pessimistic), String(t.epochs), t.seconds.toFixed(1), describeSetting(t.options, t.batchSize)])]),
       '',
       'baselines',
       table([['name', m, 'epochs', 'setting'],

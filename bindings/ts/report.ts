@@ -56,13 +56,34 @@ export interface Reportable {
 
 interface RawReport {
   classificationReport(probs: Float32Array, y: Int32Array, rows: number, classes: number, trainY: Int32Array): RawStatus & {
-    accuracy: number; balancedAccuracy: number; confusion: number[]; precision: number[]; recall: number[]; f1: number[];
+    accuracy: number; balancedAccuracy: number; logLoss: number; confusion: number[]; precision: number[]; recall: number[]; f1: number[];
     support: number[]; baselineClass: number; baselineAccuracy: number; baselineBalancedAccuracy: number;
   };
   regressionReport(pred: Float32Array, y: Float32Array, rows: number, outputs: number, trainY: Float32Array): RawStatus & {
     rmse: number; mae: number; r2: number; baselineMean: number[]; baselineRmse: number; baselineMae: number; baselineR2: number;
     residuals: Float32Array;
   };
+}
+
+/** The core's scores of predictions: the numbers report() and autoFit's trials both read. */
+export type PredictionScores =
+  | { task: 'classification'; accuracy: number; balancedAccuracy: number; logLoss: number }
+  | { task: 'regression'; rmse: number; r2: number };
+
+/**
+ * Scores predictions p against labels y through the core (core/report.h): p (rows, c) class
+ * probabilities with y (rows,) class indices, or p and y (rows * c) values. Throws MoEError on a mismatch.
+ */
+export function scorePredictions(task: Task, p: Float32Array, y: Int32Array | Float32Array, c: number): PredictionScores {
+  const module = current();
+  const raw = guard(module, module.raw as unknown as RawReport);
+  const rows = p.length / c;
+  if (task === 'classification') {
+    const r = check(raw.classificationReport(p, y as Int32Array, rows, c, new Int32Array(0)), 'score');
+    return { task, accuracy: r.accuracy, balancedAccuracy: r.balancedAccuracy, logLoss: r.logLoss };
+  }
+  const r = check(raw.regressionReport(p, y as Float32Array, rows, c, new Float32Array(0)), 'score');
+  return { task, rmse: r.rmse, r2: r.r2 };
 }
 
 function trainLabels(train: ReportOptions['train'], task: Task): Int32Array | Float32Array | null {

@@ -82,7 +82,7 @@ val preview_csv(const val& bytes_js, bool whole, double rows, const std::string&
 }
 
 // probs (rows, C), y (rows) class indices, train_y (train rows; empty = y is the reference).
-// { code, message, accuracy, balancedAccuracy, confusion (C*C), precision, recall, f1, support (C),
+// { code, message, accuracy, balancedAccuracy, logLoss, confusion (C*C), precision, recall, f1, support (C),
 //   baselineClass, baselineAccuracy, baselineBalancedAccuracy }
 val classification_report(const val& probs_js, const val& y_js, double rows, int classes, const val& train_js) {
   std::vector<float> probs = copy_in<float>(probs_js);
@@ -98,6 +98,7 @@ val classification_report(const val& probs_js, const val& y_js, double rows, int
   if (!s.is_ok()) return out;
   out.set("accuracy", r.accuracy);
   out.set("balancedAccuracy", r.balanced_accuracy);
+  out.set("logLoss", r.log_loss);
   out.set("confusion", array_of(r.confusion));
   out.set("precision", array_of(r.precision));
   out.set("recall", array_of(r.recall));

@@ -2,6 +2,7 @@
 #include "core/report.h"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -28,6 +29,7 @@ Status classification_report(const float* probs, const int32_t* y, long rows, in
   r.classes = classes;
   r.rows = rows;
   r.confusion.assign(C * C, 0);
+  double nll = 0;
   for (long i = 0; i < rows; ++i) {
     const int32_t t = y[i];
     if (t < 0 || t >= classes)
@@ -38,7 +40,10 @@ Status classification_report(const float* probs, const int32_t* y, long rows, in
     for (int k = 1; k < classes; ++k)
       if (p[k] > p[best]) best = k;
     ++r.confusion[size_t(t) * C + size_t(best)];
+    // Clamped so a confident miss costs -log(1e-7) ~ 16 rather than infinity.
+    nll -= std::log(std::max(double(p[t]), 1e-7));
   }
+  r.log_loss = nll / double(rows);
   // reference: precision = TP / (TP + FP), recall = TP / (TP + FN), F1 their harmonic mean;
   // balanced accuracy = mean recall over the classes present (scikit-learn's balanced_accuracy_score).
   r.precision.assign(C, 0);

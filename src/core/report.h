@@ -14,6 +14,7 @@ struct ClassificationReport {
   long rows = 0;                        // N test rows
   double accuracy = 0;
   double balanced_accuracy = 0;         // mean recall over the classes present in the test labels
+  double log_loss = 0;                  // mean of -log(max(p[label], 1e-7)): cross-entropy of the probabilities
   std::vector<int64_t> confusion;       // (C, C) row-major: [true][predicted] counts
   std::vector<double> precision;        // (C) 0 when the class is never predicted
   std::vector<double> recall;           // (C) 0 when the class is absent from the test labels

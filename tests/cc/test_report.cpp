@@ -28,6 +28,7 @@ TEST(ClassificationReport, HandComputedCase) {
   EXPECT_DOUBLE_EQ(r.f1[0], 0.8);
   EXPECT_EQ(r.support, (std::vector<int64_t>{2, 2, 1}));
   EXPECT_DOUBLE_EQ(r.balanced_accuracy, (1.0 + 0.5 + 1.0) / 3);
+  EXPECT_NEAR(r.log_loss, -(std::log(0.8) + std::log(0.6) + std::log(0.7) + std::log(0.4) + std::log(0.7)) / 5, 1e-6);
   EXPECT_EQ(r.baseline_class, 1);
   EXPECT_DOUBLE_EQ(r.baseline_accuracy, 0.4);  // always 1: right on 2 of 5 test rows
   EXPECT_DOUBLE_EQ(r.baseline_balanced_accuracy, 1.0 / 3);

@@ -21,10 +21,10 @@ it('auto: searches with a trial budget, prints the leaderboard and baselines, wr
   expect(r.status).toBe(0);
   const lines = r.stdout.split('\n');
   expect(lines[0]).toMatch(/^leaderboard \(accuracy, 3-fold cross-validation/);
-  expect(lines[1]).toMatch(/^rank\s+trial\s+rung\s+accuracy\s+epochs\s+seconds\s+setting/);
+  expect(lines[1]).toMatch(/^rank\s+trial\s+rung\s+accuracy\s+pessimistic\s+epochs\s+seconds\s+setting/);
   const rows = lines.slice(2, lines.indexOf(''));
   expect(rows.length).toBe(3);
-  expect(rows[0]).toMatch(/^1\s+\d\s+1\s+0\.\d{4} ± 0\.\d{4}\s+\d+\s+[\d.]+\s+\d experts? \[/);
+  expect(rows[0]).toMatch(/^1\s+\d\s+1\s+0\.\d{4} ± 0\.\d{4}\s+0\.\d{4}\s+\d+\s+[\d.]+\s+\d experts? \[/);
   expect(r.stdout).toMatch(/\nbaselines\n/);
   expect(r.stdout).toMatch(/\nmajority\s+0\.3\d{3} ± 0\.\d{4}\s+always the most frequent class/);
   expect(r.stdout).toMatch(/\nlinear\s+0\.\d{4}/);

@@ -64,11 +64,13 @@ export function mountAutoPanel(host: HTMLElement, source: () => AutoSource | nul
   const trials = new Map<number, TrialReport>();
   let metric = '';
 
+  let final: TrialReport[] | null = null;
   const render = () => {
-    // Fully cross-validated trials first (rung 1), then by score, as the result's leaderboard orders them.
+    // While searching: fully cross-validated trials first (rung 1), then by pessimistic score; at the
+    // end the result's leaderboard order (its winner first).
     const lower = metric === 'rmse' || metric === 'loss';
-    const list = [...trials.values()].sort((a, b) => Number(Number.isNaN(a.score)) - Number(Number.isNaN(b.score)) ||
-      b.rung - a.rung || (lower ? a.score - b.score : b.score - a.score) || a.trial - b.trial);
+    const list = final ?? [...trials.values()].sort((a, b) => Number(Number.isNaN(a.score)) - Number(Number.isNaN(b.score)) ||
+      b.rung - a.rung || (lower ? a.pessimistic - b.pessimistic : b.pessimistic - a.pessimistic) || a.trial - b.trial);
     body.replaceChildren(...list.map((t, i) => {
       const tr = el('tr', { 'data-trial': String(t.trial) });
       tr.append(el('td', {}, String(i + 1)), el('th', { scope: 'row' }, `trial ${t.trial}`),
@@ -95,6 +97,7 @@ export function mountAutoPanel(host: HTMLElement, source: () => AutoSource | nul
     best?.model.dispose();
     best = null;
     trials.clear();
+    final = null;
     body.replaceChildren();
     baselines.replaceChildren();
     controller = new AbortController();
@@ -113,8 +116,7 @@ export function mountAutoPanel(host: HTMLElement, source: () => AutoSource | nul
       });
       best = result;
       metric = result.metric;
-      trials.clear();
-      for (const t of result.leaderboard) trials.set(t.trial, t);
+      final = result.leaderboard;
       render();
       baselines.replaceChildren(...result.baselines.map((b) =>
         el('li', { 'data-baseline': b.name }, `${b.name}: ${result.metric} ${num(b.score)} ± ${num(b.spread)}`)));
