@@ -65,6 +65,8 @@ export interface AutoFitBaseline {
   spread: number;
   foldScores: number[];
   epochs?: number;
+  /** Worker seconds its fits took (0 for the constant predictor). */
+  seconds: number;
   options?: TrialOptions;
 }
 

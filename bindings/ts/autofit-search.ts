@@ -189,15 +189,15 @@ export class Search {
   async #baselines(): Promise<void> {
     const { metric, task, labels, fold, evalFolds, outputDim, seed } = this.plan;
     const constant = constantBaseline(metric, task, labels, fold, evalFolds, outputDim);
-    this.baselines.push({ name: task === 'classification' ? 'majority' : 'mean', score: mean(constant), spread: spread(constant), foldScores: constant });
+    this.baselines.push({ name: task === 'classification' ? 'majority' : 'mean', score: mean(constant), spread: spread(constant), foldScores: constant, seconds: 0 });
     const settings = baselineSettings(seed);
     const entries: AutoFitBaseline[] = (['linear', 'mlp'] as const).map((name) =>
-      ({ name, score: NaN, spread: 0, foldScores: [], options: settings[name].options }));
+      ({ name, score: NaN, spread: 0, foldScores: [], seconds: 0, options: settings[name].options }));
     this.baselines.push(...entries);
     await Promise.all(entries.map(async (b) => {
       const r = await this.#runFolds(settings[b.name as 'linear' | 'mlp'], evalFolds, 1, false);
       if (!r || 'error' in r) return;
-      Object.assign(b, { score: mean(r.foldScores), spread: spread(r.foldScores), foldScores: r.foldScores,
+      Object.assign(b, { score: mean(r.foldScores), spread: spread(r.foldScores), foldScores: r.foldScores, seconds: r.seconds,
         epochs: Math.max(1, Math.round(mean(r.foldEpochs))) });
     }));
   }

@@ -58,11 +58,15 @@ for (let rep = 0; rep < (process.env.AUTO_SKIP_RATE ? 0 : rateRepeats); rep++) {
     const total = (performance.now() - t0) / 1000;
     const search = (last - t0) / 1000;
     const c = process.cpuUsage(c0);
+    // Occupancy: the share of the workers' time during the search that they held a job (the rest is
+    // start-up, and waiting at the end of a rung for the last job); it does not depend on the load.
+    const busy = r.leaderboard.reduce((s, t) => s + t.seconds, 0) + r.baselines.reduce((s, b) => s + b.seconds, 0);
     const p = { workers, search, total, firstReport: (first - t0) / 1000, rate: rateTrials / search, cpus: (c.user + c.system) / 1e6 / total,
-      load: [before, load()] };
+      cpuPerTrial: (c.user + c.system) / 1e6 / rateTrials, occupancy: busy / (workers * search), load: [before, load()] };
     probes[workers].push(p);
     process.stderr.write(`throughput: ${workers} worker(s): ${rateTrials} trials, search ${search.toFixed(1)} s (first report at ` +
-      `${p.firstReport.toFixed(1)} s), whole call ${total.toFixed(1)} s, ${p.rate.toFixed(2)} trials/s, ${p.cpus.toFixed(2)} CPUs busy ` +
+      `${p.firstReport.toFixed(1)} s), whole call ${total.toFixed(1)} s, ${p.rate.toFixed(2)} trials/s, ${p.cpus.toFixed(2)} CPUs busy, ` +
+      `${p.cpuPerTrial.toFixed(2)} CPU s per trial, workers occupied ${(100 * p.occupancy).toFixed(0)} % ` +
       `(load average ${before} -> ${load()}, ${availableParallelism()} cores)\n`);
     r.model.dispose();
   }
@@ -71,6 +75,7 @@ for (let rep = 0; rep < (process.env.AUTO_SKIP_RATE ? 0 : rateRepeats); rep++) {
 const bestOf = (w) => probes[w].reduce((a, b) => (b.rate > a.rate ? b : a), probes[w][0]);
 const rate = probes[1].length ? { 1: bestOf(1).rate, 2: bestOf(2).rate } : null;
 const cpus = probes[1].length ? { 1: bestOf(1).cpus, 2: bestOf(2).cpus } : null;
+const avg = (w, k) => probes[w].reduce((s, p) => s + p[k], 0) / probes[w].length;
 
 const f = (v) => pts(v).toFixed(1);
 const mean = (k) => rows.reduce((s, r) => s + r[k], 0) / rows.length;
@@ -93,6 +98,13 @@ const goals = [
     `${rate[2].toFixed(2)} vs ${rate[1].toFixed(2)}: ${(rate[2] / rate[1]).toFixed(2)}x)`, rate[2] >= 1.7 * rate[1]]] : []),
 ];
 lines.push('Goals:', ...goals.map(([text, ok]) => `- ${ok ? 'met' : 'MISSED'}: ${text}`));
+if (rate) {
+  // What the ratio would be with a core per worker: occupancy (scheduling) times CPU cost per trial (overhead).
+  const projected = 2 * (avg(2, 'occupancy') / avg(1, 'occupancy')) * (avg(1, 'cpuPerTrial') / avg(2, 'cpuPerTrial'));
+  lines.push(`Throughput detail (means over repeats): workers occupied ${(100 * avg(1, 'occupancy')).toFixed(0)} % (1 worker) and ` +
+    `${(100 * avg(2, 'occupancy')).toFixed(0)} % (2 workers); CPU seconds per trial ${avg(1, 'cpuPerTrial').toFixed(2)} and ` +
+    `${avg(2, 'cpuPerTrial').toFixed(2)}; with one free core per worker that gives about ${projected.toFixed(2)}x (a projection, not the goal's measurement).`);
+}
 lines.push(`Machine: ${availableParallelism()} cores, load average now ${loadavg().map((v) => v.toFixed(1)).join(' ')}.`);
 if (cpus && cpus[2] < 1.5) {
   lines.push('', `Note: the two-worker run kept only ${cpus[2].toFixed(2)} CPUs busy (one worker: ${cpus[1].toFixed(2)}): the machine was ` +
