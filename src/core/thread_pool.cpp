@@ -4,6 +4,10 @@
 #include "core/thread_pool.h"
 
 #include <chrono>
+#include <map>
+#include <array>
+#include <algorithm>
+#include <cstdio>
 #include <string>
 
 namespace moe {
@@ -90,9 +94,42 @@ void ThreadPool::worker_loop(int worker) {
   }
 }
 
+void ThreadPool::set_profiling(bool on) {
+  profiling_ = on;
+  profile_ = Profile();
+}
+
+void ThreadPool::run_profiled(int units, Task task, void* ctx) {
+  unit_seconds_.resize(units);
+  using clock = std::chrono::steady_clock;
+  for (int u = 0; u < units; u++) {
+    const auto t0 = clock::now();
+    task(ctx, u, 0);
+    unit_seconds_[u] = std::chrono::duration<double>(clock::now() - t0).count();
+  }
+  profile_.jobs++;
+  for (int u = 0; u < units; u++) profile_.job_seconds += unit_seconds_[u];
+  for (int t = 1; t <= kProfileThreads; t++) {
+    double busy[kProfileThreads] = {};  // when each of the t threads is free again
+    double end = 0;
+    for (int u = 0; u < units; u++) {
+      int first = 0;
+      for (int w = 1; w < t; w++)
+        if (busy[w] < busy[first]) first = w;
+      busy[first] += unit_seconds_[u];
+      end = busy[first] > end ? busy[first] : end;
+    }
+    profile_.makespan_seconds[t - 1] += end;
+  }
+}
+
 void ThreadPool::run_raw(int units, Task task, void* ctx) {
   if (units <= 0) return;
   std::unique_lock<std::mutex> run_lock(run_mutex_, std::try_to_lock);
+  if (profiling_ && threads_ == 1 && t_worker < 0 && run_lock.owns_lock()) {
+    run_profiled(units, task, ctx);
+    return;
+  }
   if (threads_ == 1 || units == 1 || t_worker >= 0 || !run_lock.owns_lock()) {
     const int worker = t_worker >= 0 ? t_worker : 0;  // nested: keep the caller's scratch
     for (int u = 0; u < units; u++) task(ctx, u, worker);

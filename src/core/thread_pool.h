@@ -31,6 +31,20 @@ class ThreadPool {
   Status set_threads(int n);
   int threads() const { return threads_; }
 
+  // Profiling for the bench's projection to more cores. While on, a 1-thread pool times every unit
+  // of every job and adds, per job, how long its units would take on T = 1..kProfileThreads
+  // threads when each unit in order goes to the first free thread (what drain() does, without the
+  // cost of waking threads). Wall-clock times: measure on an idle machine (another process taking
+  // the core mid-unit inflates that unit). Off by default; costs two clock reads per unit when on.
+  static constexpr int kProfileThreads = 8;
+  struct Profile {
+    long jobs = 0;
+    double job_seconds = 0;                          // wall time inside jobs
+    double makespan_seconds[kProfileThreads] = {};   // [T - 1]: the same jobs on T threads
+  };
+  void set_profiling(bool on);  // (re)starts from an empty profile
+  const Profile& profile() const { return profile_; }
+
   // Runs fn(unit, worker) for every unit in [0, units) and returns when all are done. worker in
   // [0, threads()) indexes per-thread scratch; which worker runs which unit is not fixed. Nested
   // calls, or calls while another thread uses the pool, run the units inline on the caller.
@@ -47,7 +61,12 @@ class ThreadPool {
   void drain(uint64_t gen, Task task, void* ctx, int units, int worker);
   void stop_workers();
 
+  void run_profiled(int units, Task task, void* ctx);
+
   int threads_ = 1;
+  bool profiling_ = false;
+  Profile profile_;
+  std::vector<double> unit_seconds_;   // (units,) of the job being profiled
   std::vector<std::thread> workers_;   // (threads_ - 1,)
   std::mutex run_mutex_;               // one job at a time
   // The current job, written and read under job_mutex_; generation_ names it.

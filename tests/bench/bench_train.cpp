@@ -1,7 +1,7 @@
 // Native training benchmark: samples/s of the seed workload (E=5, experts [64,32], gate [32],
 // D=16, C=26, batch 32, Adam) on the letter data (read through Rscript from Debian's r-cran-mlbench
 // when present, else synthetic), and W2 (E=16, [256,256], gate [64], batch 256) dense vs top-2.
-// Usage: bench_train [--epochs N] [--w2-rows N] [--synthetic] [--threads N] [--data DIR [--json] [--heavy-epochs N]]. Prints medians over
+// Usage: bench_train [--epochs N] [--w2-rows N] [--synthetic] [--threads N] [--data DIR [--json] [--heavy-epochs N] [--only w1|w2|w3] [--profile]]. Prints medians over
 // epochs; with --data it trains on the prepared split of tests/bench/prepare-data.mjs (the data every
 // peer of `npm run bench` sees) and --json prints one JSON line per workload for tests/bench/run.mjs.
 #include <algorithm>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/rng.h"
+#include "core/thread_pool.h"
 #include "moe/api.h"
 #include "moe/threads.h"
 #include "moe/dataset.h"
@@ -125,12 +126,20 @@ struct Result {
   double median_s = 0, samples_per_s = 0, last_loss = 0, last_acc = 0;
   double test_acc = -1;                // on `test` when given
   std::vector<double> epoch_samples_per_s;
+  // --profile (1 thread): share of the fit's time outside the pool's parallel jobs, and the fit's
+  // projected speed-up on T threads from the units' measured times ([T - 1], T = 1..8).
+  double serial_fraction = -1;
+  double projected_speedup[moe::ThreadPool::kProfileThreads] = {};
   bool ok = false;
 };
+
+bool g_profile = false;
 
 Result time_epochs(const moe::ModelConfig& cfg, const Data& d, long rows, int batch, int epochs,
                    const Data* test = nullptr) {
   Result res;
+  moe::ThreadPool& pool = moe::ThreadPool::global();
+  const bool profile = g_profile && pool.threads() == 1;
   std::unique_ptr<moe::MoeModel> m;
   Status s = moe::MoeModel::create(cfg, &m);
   if (!s.is_ok()) { std::printf("  create failed: %s\n", s.message().c_str()); return res; }
@@ -145,6 +154,7 @@ Result time_epochs(const moe::ModelConfig& cfg, const Data& d, long rows, int ba
   if (!s.is_ok()) { std::printf("  begin_fit failed: %s\n", s.message().c_str()); return res; }
   std::vector<double> times;
   moe::ChunkResult r;
+  if (profile) pool.set_profiling(true);
   do {
     const auto t0 = std::chrono::steady_clock::now();
     s = m->fit_run(1 << 30, &r);  // one epoch per call (a chunk ends with its epoch)
@@ -155,6 +165,15 @@ Result time_epochs(const moe::ModelConfig& cfg, const Data& d, long rows, int ba
     res.last_loss = r.epoch.train.loss;
     res.last_acc = r.epoch.train.accuracy;
   } while (!r.finished);
+  if (profile) {
+    double total = 0;  // the whole fit, first epoch included (the profile covers it too)
+    for (double t : times) total += t;
+    const moe::ThreadPool::Profile& p = pool.profile();
+    res.serial_fraction = 1.0 - p.job_seconds / total;
+    for (int t = 0; t < moe::ThreadPool::kProfileThreads; t++)
+      res.projected_speedup[t] = total / (total - p.job_seconds + p.makespan_seconds[t]);
+    pool.set_profiling(false);
+  }
   m->end_fit(nullptr);
   if (test) {
     moe::Metrics mt;
@@ -173,12 +192,16 @@ void print_json(const char* workload, long rows, int epochs, const Result& r, do
               epochs, rows);
   for (std::size_t i = 0; i < r.epoch_samples_per_s.size(); i++)
     std::printf("%s%.3f", i ? "," : "", r.epoch_samples_per_s[i]);
-  std::printf("],\"accuracy\":%.5f,\"flopsPerSample\":%.0f}\n", r.test_acc, flops_per_sample);
+  std::printf("],\"accuracy\":%.5f,\"flopsPerSample\":%.0f", r.test_acc, flops_per_sample);
+  if (r.serial_fraction >= 0)
+    std::printf(",\"serialFraction\":%.4f,\"projectedSpeedup\":{\"2\":%.3f,\"4\":%.3f,\"8\":%.3f}", r.serial_fraction,
+                r.projected_speedup[1], r.projected_speedup[3], r.projected_speedup[7]);
+  std::printf("}\n");
 }
 
 // The bench peer: W1 on all training rows, W2 (dense) and W3 (noisy top-2) on the first w2_rows,
 // same configs as tests/bench/workloads.mjs and peer-moe.mjs (Adam 1e-3, seed 1).
-int run_prepared(const std::string& dir, int epochs, int heavy_epochs, long w2_rows, bool json) {
+int run_prepared(const std::string& dir, int epochs, int heavy_epochs, long w2_rows, bool json, const std::string& only) {
   Data d, test;
   if (!load_prepared(dir, &d, &test)) return 1;
   moe::ModelConfig w1;
@@ -204,6 +227,7 @@ int run_prepared(const std::string& dir, int epochs, int heavy_epochs, long w2_r
                         {"w2", &w2, heavy_rows, 256, heavy_epochs},
                         {"w3", &w3, heavy_rows, 256, heavy_epochs}};
   for (const Case& c : cases) {
+    if (!only.empty() && only != c.name) continue;
     const Result r = time_epochs(*c.cfg, d, c.rows, c.batch, c.epochs, &test);
     if (!r.ok) return 1;
     std::unique_ptr<moe::MoeModel> m;
@@ -212,6 +236,9 @@ int run_prepared(const std::string& dir, int epochs, int heavy_epochs, long w2_r
     if (json) print_json(c.name, c.rows, c.epochs, r, flops);
     else std::printf("%s: %.0f samples/s (median of epochs 2..%d), test accuracy %.3f\n", c.name, r.samples_per_s,
                      c.epochs, r.test_acc);
+    if (!json && r.serial_fraction >= 0)
+      std::printf("  serial fraction %.1f%%; projected speed-up on 2/4/8 threads %.2fx / %.2fx / %.2fx\n",
+                  100 * r.serial_fraction, r.projected_speedup[1], r.projected_speedup[3], r.projected_speedup[7]);
   }
   return 0;
 }
@@ -223,25 +250,27 @@ int main(int argc, char** argv) {
   long w2_rows = 16000;
   int heavy_epochs = 3;
   bool synthetic = false, json = false;
-  std::string data_dir;
+  std::string data_dir, only;
   for (int i = 1; i < argc; i++) {
     if (!std::strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--w2-rows") && i + 1 < argc) w2_rows = std::max(256L, std::atol(argv[++i]));
     else if (!std::strcmp(argv[i], "--synthetic")) synthetic = true;
     else if (!std::strcmp(argv[i], "--data") && i + 1 < argc) data_dir = argv[++i];
     else if (!std::strcmp(argv[i], "--json")) json = true;
+    else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
+    else if (!std::strcmp(argv[i], "--profile")) g_profile = true;
     else if (!std::strcmp(argv[i], "--heavy-epochs") && i + 1 < argc) heavy_epochs = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) {
       const moe::Status st = moe::set_threads(std::atoi(argv[++i]));
       if (!st.is_ok()) { std::fprintf(stderr, "bench_train: %s\n", st.message().c_str()); return 2; }
     } else {
-      std::fprintf(stderr, "usage: %s [--epochs N] [--w2-rows N] [--synthetic] [--threads N] [--data DIR [--json] [--heavy-epochs N]]\n",
+      std::fprintf(stderr, "usage: %s [--epochs N] [--w2-rows N] [--synthetic] [--threads N] [--data DIR [--json] [--heavy-epochs N] [--only w1|w2|w3] [--profile]]\n",
                    argv[0]);
       return 2;
     }
   }
   if (json && data_dir.empty()) { std::fprintf(stderr, "bench_train: --json needs --data DIR\n"); return 2; }
-  if (!data_dir.empty()) return run_prepared(data_dir, epochs, heavy_epochs, w2_rows, json);
+  if (!data_dir.empty()) return run_prepared(data_dir, epochs, heavy_epochs, w2_rows, json, only);
   Data d;
   if (synthetic || !load_letter(&d)) make_synthetic(&d, 16000);
   std::printf("data: %s, %ld rows\n", d.source.c_str(), d.n);

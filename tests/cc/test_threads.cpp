@@ -179,5 +179,35 @@ TEST(ThreadPool, ResizesAndRejectsBadCounts) {
   }
 }
 
+// The bench's projection: a 1-thread pool with profiling on times each unit and schedules the
+// units on 1..8 virtual threads. One thread takes the sum; more threads never take longer, never
+// less than the sum over the threads, and with at least as many threads as units each unit gets
+// its own (so 4 units on 4..8 threads all take the longest unit).
+TEST(ThreadPool, ProfileProjectsJobsOntoMoreThreads) {
+  ThreadPool pool;
+  pool.set_profiling(true);
+  std::atomic<long> sink{0};
+  for (int job = 0; job < 3; job++)
+    pool.run(4, [&](int u, int) {
+      long acc = 0;
+      for (long i = 0; i < 200000L * (u + 1); i++) acc += i ^ u;  // unit u does (u + 1) parts of work
+      sink += acc;
+    });
+  const ThreadPool::Profile& p = pool.profile();
+  EXPECT_EQ(p.jobs, 3);
+  EXPECT_GT(p.job_seconds, 0);
+  EXPECT_DOUBLE_EQ(p.makespan_seconds[0], p.job_seconds);  // the same times, summed in another order
+  for (int t = 2; t <= ThreadPool::kProfileThreads; t++) {
+    EXPECT_LE(p.makespan_seconds[t - 1], p.makespan_seconds[t - 2]) << t << " threads";
+    EXPECT_GE(p.makespan_seconds[t - 1] * t, p.job_seconds * (1 - 1e-12)) << t << " threads";
+  }
+  for (int t = 5; t <= ThreadPool::kProfileThreads; t++)
+    EXPECT_EQ(p.makespan_seconds[t - 1], p.makespan_seconds[3]) << t << " threads";
+  pool.set_profiling(false);
+  EXPECT_EQ(pool.profile().jobs, 0);
+  pool.run(4, [&](int, int) {});
+  EXPECT_EQ(pool.profile().jobs, 0) << "jobs are profiled only while profiling is on";
+}
+
 }  // namespace
 }  // namespace moe
