@@ -8,7 +8,8 @@
 
 namespace moe {
 
-MixtureSums mixture_class_forward(const Slots& s, const float* lp, const int32_t* y, int C, float* probs) {
+MixtureSums mixture_class_forward(const Slots& s, const float* lp, const float* pe, const int32_t* y, int C,
+                                  float* probs) {
   MixtureSums sums;
   const int K = s.K;
   for (int i = 0; i < s.B; i++) {
@@ -31,7 +32,7 @@ MixtureSums mixture_class_forward(const Slots& s, const float* lp, const int32_t
       float best_p = -1.0f;
       for (int c = 0; c < C; c++) {
         float p = 0.0f;
-        for (int k = 0; k < K; k++) p += w[k] * std::exp(lp[(std::size_t)pos[k] * C + c]);
+        for (int k = 0; k < K; k++) p += w[k] * pe[(std::size_t)pos[k] * C + c];
         if (probs) probs[(std::size_t)i * C + c] = p;
         if (p > best_p) { best_p = p; best = c; }
       }
@@ -41,8 +42,8 @@ MixtureSums mixture_class_forward(const Slots& s, const float* lp, const int32_t
   return sums;
 }
 
-void mixture_class_backward(const Slots& s, const float* lp, const int32_t* y, int C, float scale, float* dlogits,
-                            float* dkept) {
+void mixture_class_backward(const Slots& s, const float* lp, const float* pe, const int32_t* y, int C, float scale,
+                            float* dlogits, float* dkept) {
   const int K = s.K;
   for (int i = 0; i < s.B; i++) {
     const int label = y[i];
@@ -58,9 +59,12 @@ void mixture_class_backward(const Slots& s, const float* lp, const int32_t* y, i
     const double lse = mx + std::log(acc);
     for (int k = 0; k < K; k++) {
       const float* lpk = lp + (std::size_t)pos[k] * C;
+      const float* pek = pe + (std::size_t)pos[k] * C;
       const float r = (float)std::exp((double)logw[k] + lpk[label] - lse);  // responsibility
+      const float sr = scale * r;
       float* d = dlogits + (std::size_t)pos[k] * C;
-      for (int c = 0; c < C; c++) d[c] = scale * r * (std::exp(lpk[c]) - (c == label ? 1.0f : 0.0f));
+      for (int c = 0; c < C; c++) d[c] = sr * pek[c];
+      d[label] -= sr;
       dkept[(std::size_t)i * K + k] = scale * (s.w[(std::size_t)i * K + k] - r);
     }
   }

@@ -21,14 +21,17 @@ struct MixtureSums {
 
 // reference: Jacobs, Jordan, Nowlan & Hinton 1991, mixture likelihood: row loss =
 // -log sum_k w_k p_k[y] = -logsumexp_k(log w_k + lp_k[y]).
-// lp (pooled, C): expert log-probabilities. y (B,) or nullptr (no loss). probs (B, C) or nullptr:
-// the mixture's class probabilities sum_k w_k exp(lp_k).
-MixtureSums mixture_class_forward(const Slots& s, const float* lp, const int32_t* y, int C, float* probs);
+// lp, pe (pooled, C): expert log-probabilities and probabilities (softmax of the same logits, so
+// no exp runs here per class). y (B,) or nullptr (no loss). probs (B, C) or nullptr: the mixture's
+// class probabilities sum_k w_k pe_k. Rows are independent: a caller may pass a row range of the
+// slots (pointers offset by r0) and sum the returned sums over ranges in a fixed order.
+MixtureSums mixture_class_forward(const Slots& s, const float* lp, const float* pe, const int32_t* y, int C,
+                                  float* probs);
 // With responsibilities r_k = softmax_k(log w_k + lp_k[y]), times scale (1/B for the mean):
-// dlogits (pooled, C) rows of the slots = r_k (p_k - onehot(y)); dkept (B, K) = w_k - r_k
+// dlogits (pooled, C) rows of the slots = r_k (pe_k - onehot(y)); dkept (B, K) = w_k - r_k
 // (the gradient w.r.t. the kept gate logits, through the slot softmax).
-void mixture_class_backward(const Slots& s, const float* lp, const int32_t* y, int C, float scale, float* dlogits,
-                            float* dkept);
+void mixture_class_backward(const Slots& s, const float* lp, const float* pe, const int32_t* y, int C, float scale,
+                            float* dlogits, float* dkept);
 
 // Regression: pred (B, C) = sum_k w_k out_k; row loss = mean over C of (pred - t)^2 (Keras MSE).
 // t (B, C) or nullptr (prediction only).

@@ -34,6 +34,9 @@ constexpr long kMaxCapacity = 1 << 20;
 // Rows per forward unit: an expert's rows are split into fixed chunks of this many rows (rows are
 // independent in the forward pass, so the split never changes a result bit).
 constexpr int kForwardRows = 16;
+// Rows per mixture unit (forward and backward): rows are independent there too; the loss sums are
+// added over these fixed chunks in order, so they do not depend on the thread count either.
+constexpr int kMixRows = 16;
 constexpr double kMaxBufferFloats = 256.0 * 1024 * 1024;  // 1 GiB of activations at most
 
 const char* nonfinite_name(float v) { return std::isnan(v) ? "NaN" : (v > 0 ? "+infinity" : "-infinity"); }
@@ -85,7 +88,7 @@ struct Model::Impl {
   std::vector<float> probs_all;         // (cap, E) softmax of the clean logits (load balance)
   // experts (pooled: expert e owns rows [start[e], start[e] + count[e]))
   MlpCache expert_cache;                // per expert layer (cap * K, width); output = logits/values (cap * K, C)
-  std::vector<float> lp;                // (cap * K, C) expert log-probs (classification)
+  std::vector<float> lp, pe;            // (cap * K, C) expert log-probs and probs (classification)
   std::vector<float> mix;               // (cap, C) mixture probabilities or predicted values
   // backward
   std::vector<float> dexp;              // (cap * K, C) gradient w.r.t. expert outputs
@@ -95,9 +98,13 @@ struct Model::Impl {
   std::vector<float> scratch0, scratch1;    // (cap, max width)
   // Parallel units (thread_pool.h): results never depend on the thread count, because each unit
   // writes only its own rows or its own expert's gradients.
+  // A forward unit is a row chunk of expert e, or the whole gate when e == kGateUnit; a backward
+  // unit is one expert's backward, or the gate's.
+  static constexpr int kGateUnit = -1;
   struct RowUnit { int e, r0, rows; };
-  std::vector<RowUnit> fwd_units;           // (<= E + cap * K / kForwardRows,) expert row chunks
-  std::vector<int> bwd_units;               // (<= E,) experts with rows
+  std::vector<RowUnit> fwd_units;           // (<= 1 + E + cap * K / kForwardRows,) expert row chunks (+ gate)
+  std::vector<int> bwd_units;               // (<= E + 1,) experts with rows, then the gate
+  std::vector<MixtureSums> mix_sums;        // (cap / kMixRows,) loss sums per mixture row chunk
   std::vector<std::vector<float>> worker_scratch;  // per pool worker w >= 1: (2, cap, max width)
   int max_width = 0;
 
@@ -109,20 +116,33 @@ struct Model::Impl {
 
   Status check_batch(const Batch& b, bool need_targets) const;
   Slots slots(int B) const { return Slots{B, K, pos.data(), w.data(), logw.data()}; }
+  // The slots of rows [r0, r0 + rows) (pos still names rows of the whole pooled buffer).
+  Slots slots(int r0, int rows) const {
+    const std::size_t o = (std::size_t)r0 * K;
+    return Slots{rows, K, pos.data() + o, w.data() + o, logw.data() + o};
+  }
   // Gate forward on x (B rows): slots idx/kept/w/logw, noise when rng != nullptr (top-k + noise).
   void gate_forward(const float* x, int B, Rng* rng);
   // Its twin: dkept (B, K) and dclean (B, E, holding the aux-loss gradients) back through the
   // slot scatter, the noise layer (when gate_forward drew noise) and the gate MLP into grads.
-  void gate_backward(const float* x, int B);
+  // s0, s1: (cap, max_width) scratch of the thread running it.
+  void gate_backward(const float* x, int B, float* s0, float* s1);
   // Pools each expert's rows into one block [start[e], start[e] + count[e]) of pos (and xg for top-k).
   void route(const float* x, int B);
-  // Experts on their pooled rows, then the mixture into mix (B, C); sums of the data loss when
-  // y (classification) or t (regression) is given.
-  MixtureSums experts_forward(const float* x, int B, const int32_t* y, const float* t);
+  // Experts on their pooled rows in fixed row chunks (classification: their log-probs and probs
+  // too); with_gate runs the (dense) gate forward as one more unit of the same parallel job.
+  void experts_forward(const float* x, int B, bool with_gate);
+  // The mixture into mix (B, C) in fixed row chunks; sums of the data loss when y
+  // (classification) or t (regression) is given. with_grad: each chunk also runs its mixture
+  // backward (expert-output gradients dexp and kept-logit gradients dkept of its rows).
+  MixtureSums mixture(int B, const int32_t* y, const float* t, bool with_grad);
+  // Scratch (cap, max_width) x 2 of pool worker w.
+  float* scratch_of(int w, int which);
   // Load-balance and z-loss on the clean logits; with_grad: their gradients start dclean (B, E).
   double aux_losses(int B, bool with_grad);
-  // Gradient of the total loss into grads (zeroed by the caller): mixture, experts, gate.
-  void backward(const float* x, int B, const int32_t* y, const float* t);
+  // Gradient of the total loss into grads (zeroed by the caller) from dexp and dkept (left by
+  // mixture(with_grad)) and dclean (aux_losses): experts and gate, in one parallel job.
+  void backward(const float* x, int B);
   // Full forward; with_grad leaves the gradient of the total loss in grads.
   void run(const float* x, int B, const int32_t* y, const float* t, Rng* rng, bool with_grad, LossStats* stats);
 };
@@ -203,7 +223,10 @@ Status Model::create(const ModelConfig& config, int capacity, std::unique_ptr<Mo
   s.frac.assign(s.E, 0.0f);
   s.probs_all.assign(CE, 0.0f);
   s.expert_cache.allocate(ex, (long)pooled, s.act);
-  if (config.task == Task::Classification) s.lp.assign(pooled * s.C, 0.0f);
+  if (config.task == Task::Classification) {
+    s.lp.assign(pooled * s.C, 0.0f);
+    s.pe.assign(pooled * s.C, 0.0f);
+  }
   s.mix.assign(cap * s.C, 0.0f);
   s.dexp.assign(pooled * s.C, 0.0f);
   s.dkept.assign(CK, 0.0f);
@@ -212,8 +235,9 @@ Status Model::create(const ModelConfig& config, int capacity, std::unique_ptr<Mo
   s.dclean.assign(CE, 0.0f);
   s.scratch0.assign(cap * max_width, 0.0f);
   s.scratch1.assign(cap * max_width, 0.0f);
-  s.fwd_units.reserve(s.E + chunk_count((long)pooled, kForwardRows));
-  s.bwd_units.reserve(s.E);
+  s.fwd_units.reserve(1 + s.E + chunk_count((long)pooled, kForwardRows));
+  s.bwd_units.reserve(s.E + 1);
+  s.mix_sums.reserve(chunk_count(capacity, kMixRows));
   m->init_params(config.seed);
   *out = std::move(m);
   return Status::ok();
@@ -287,7 +311,7 @@ void Model::Impl::gate_forward(const float* x, int B, Rng* rng) {
   last_rows = B;
 }
 
-void Model::Impl::gate_backward(const float* x, int B) {
+void Model::Impl::gate_backward(const float* x, int B, float* s0, float* s1) {
   const float* p = params.data();
   float* g = grads.data();
   // Kept-logit gradients back to all E (zeros for experts not kept), through the noise.
@@ -304,8 +328,7 @@ void Model::Impl::gate_backward(const float* x, int B) {
   } else {
     for (std::size_t i = 0; i < (std::size_t)B * E; i++) dclean[i] += dnoisy[i];
   }
-  mlp_backward(layout.gate, p, g, x, B, act, gate_cache, 0, dclean.data(), extra, scratch0.data(), scratch1.data(),
-               nullptr);
+  mlp_backward(layout.gate, p, g, x, B, act, gate_cache, 0, dclean.data(), extra, s0, s1, nullptr);
 }
 
 void Model::Impl::route(const float* x, int B) {
@@ -327,23 +350,67 @@ void Model::Impl::route(const float* x, int B) {
   }
 }
 
-MixtureSums Model::Impl::experts_forward(const float* x, int B, const int32_t* y, const float* t) {
+void Model::Impl::experts_forward(const float* x, int B, bool with_gate) {
   const float* p = params.data();
   fwd_units.clear();
+  if (with_gate) fwd_units.push_back(RowUnit{kGateUnit, 0, B});
   for (int e = 0; e < E; e++)
     for (int r0 = 0; r0 < count[e]; r0 += kForwardRows)
       fwd_units.push_back(RowUnit{e, r0, std::min(kForwardRows, count[e] - r0)});
+  const bool classify = cfg.task == Task::Classification;
   ThreadPool::global().run((int)fwd_units.size(), [&](int u, int) {
     const RowUnit& r = fwd_units[u];
-    mlp_forward(layout.experts[r.e], p, expert_input(x, r.e) + (std::size_t)r.r0 * D, r.rows, act, &expert_cache,
-                start[r.e] + r.r0);
+    if (r.e == kGateUnit) {
+      gate_forward(x, B, nullptr);
+      return;
+    }
+    const long row0 = start[r.e] + r.r0;
+    mlp_forward(layout.experts[r.e], p, expert_input(x, r.e) + (std::size_t)r.r0 * D, r.rows, act, &expert_cache, row0);
+    if (classify) {
+      const float* logits = expert_cache.out(layout.experts[0], row0);  // (rows, C)
+      kernels::f32_log_softmax(r.rows, C, logits, lp.data() + (std::size_t)row0 * C);
+      kernels::f32_softmax(r.rows, C, logits, pe.data() + (std::size_t)row0 * C);
+    }
   });
+}
+
+MixtureSums Model::Impl::mixture(int B, const int32_t* y, const float* t, bool with_grad) {
   const float* expert_out = expert_cache.out(layout.experts[0], 0);  // (B * K, C)
-  if (cfg.task == Task::Classification) {
-    kernels::f32_log_softmax(B * K, C, expert_out, lp.data());
-    return mixture_class_forward(slots(B), lp.data(), y, C, mix.data());
+  const bool classify = cfg.task == Task::Classification;
+  const float scale = 1.0f / (float)B;
+  const int chunks = chunk_count(B, kMixRows);
+  mix_sums.assign(chunks, MixtureSums());
+  ThreadPool::global().run(chunks, [&](int c, int) {
+    const int r0 = c * kMixRows, rows = std::min(kMixRows, B - r0);
+    const Slots sl = slots(r0, rows);
+    const std::size_t o = (std::size_t)r0 * K;
+    float* out = mix.data() + (std::size_t)r0 * C;  // (rows, C)
+    const int32_t* yc = y ? y + r0 : nullptr;
+    const float* tc = t ? t + (std::size_t)r0 * C : nullptr;
+    if (classify) {
+      mix_sums[c] = mixture_class_forward(sl, lp.data(), pe.data(), yc, C, out);
+      if (with_grad) mixture_class_backward(sl, lp.data(), pe.data(), yc, C, scale, dexp.data(), dkept.data() + o);
+    } else {
+      mix_sums[c] = mixture_reg_forward(sl, expert_out, tc, C, out);
+      if (with_grad)
+        mixture_reg_backward(sl, expert_out, tc, out, C, scale, dexp.data(), dw_slots.data() + o, dkept.data() + o);
+    }
+  });
+  MixtureSums sums;
+  for (const MixtureSums& m : mix_sums) {
+    sums.loss += m.loss;
+    sums.correct += m.correct;
+    sums.sse += m.sse;
+    sums.sum_y += m.sum_y;
+    sums.sum_y2 += m.sum_y2;
   }
-  return mixture_reg_forward(slots(B), expert_out, t, C, mix.data());
+  return sums;
+}
+
+float* Model::Impl::scratch_of(int w, int which) {
+  const std::size_t scratch = (std::size_t)cap * max_width;
+  if (w == 0) return which == 0 ? scratch0.data() : scratch1.data();
+  return worker_scratch[w - 1].data() + (which == 0 ? 0 : scratch);
 }
 
 double Model::Impl::aux_losses(int B, bool with_grad) {
@@ -359,39 +426,37 @@ double Model::Impl::aux_losses(int B, bool with_grad) {
   return aux;
 }
 
-void Model::Impl::backward(const float* x, int B, const int32_t* y, const float* t) {
-  // Mixture backward: expert-output gradients (B * K, C) and kept-logit gradients (B, K).
-  const float* expert_out = expert_cache.out(layout.experts[0], 0);  // (B * K, C)
-  const float scale = 1.0f / (float)B;
-  if (cfg.task == Task::Classification)
-    mixture_class_backward(slots(B), lp.data(), y, C, scale, dexp.data(), dkept.data());
-  else
-    mixture_reg_backward(slots(B), expert_out, t, mix.data(), C, scale, dexp.data(), dw_slots.data(), dkept.data());
-
+void Model::Impl::backward(const float* x, int B) {
+  ThreadPool& pool = ThreadPool::global();
+  // Every expert's backward and the gate's are independent (each writes its own gradients).
   const float* p = params.data();
   float* g = grads.data();
   bwd_units.clear();
   for (int e = 0; e < E; e++)
     if (count[e] > 0) bwd_units.push_back(e);
-  const int workers = ThreadPool::global().threads();
-  const std::size_t scratch = (std::size_t)cap * max_width;
-  while ((int)worker_scratch.size() < workers - 1) worker_scratch.emplace_back(2 * scratch, 0.0f);
-  ThreadPool::global().run((int)bwd_units.size(), [&](int u, int w) {
+  bwd_units.push_back(kGateUnit);
+  const int workers = pool.threads();
+  while ((int)worker_scratch.size() < workers - 1) worker_scratch.emplace_back(2 * (std::size_t)cap * max_width, 0.0f);
+  pool.run((int)bwd_units.size(), [&](int u, int w) {
     const int e = bwd_units[u];
-    float* s0 = w == 0 ? scratch0.data() : worker_scratch[w - 1].data();
-    float* s1 = w == 0 ? scratch1.data() : worker_scratch[w - 1].data() + scratch;
+    if (e == kGateUnit) {
+      gate_backward(x, B, scratch_of(w, 0), scratch_of(w, 1));
+      return;
+    }
     mlp_backward(layout.experts[e], p, g, expert_input(x, e), count[e], act, expert_cache, start[e],
-                 dexp.data() + (std::size_t)start[e] * C, nullptr, s0, s1, nullptr);
+                 dexp.data() + (std::size_t)start[e] * C, nullptr, scratch_of(w, 0), scratch_of(w, 1), nullptr);
   });
-  gate_backward(x, B);
 }
 
 void Model::Impl::run(const float* x, int B, const int32_t* y, const float* t, Rng* rng, bool with_grad,
                       LossStats* stats) {
-  gate_forward(x, B, rng);
+  // Dense gating: the experts see every row whatever the gate says, so the gate runs beside them.
+  if (topk) gate_forward(x, B, rng);
   route(x, B);
-  const MixtureSums sums = experts_forward(x, B, y, t);
-  if (y == nullptr && t == nullptr) return;  // inference only
+  experts_forward(x, B, !topk);
+  const bool targets = y != nullptr || t != nullptr;
+  const MixtureSums sums = mixture(B, y, t, with_grad && targets);
+  if (!targets) return;  // inference only
   const double aux = aux_losses(B, with_grad);
   if (stats) {
     stats->data_loss_sum += sums.loss;
@@ -402,7 +467,7 @@ void Model::Impl::run(const float* x, int B, const int32_t* y, const float* t, R
     stats->sum_y2 += sums.sum_y2;
     stats->rows += B;
   }
-  if (with_grad) backward(x, B, y, t);
+  if (with_grad) backward(x, B);
 }
 
 Status Model::forward_backward(const Batch& batch, Rng* noise_rng, LossStats* stats) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "core/thread_pool.h"
@@ -16,17 +18,31 @@ namespace {
 bool unit_interval(float x) { return std::isfinite(x) && x >= 0.0f && x < 1.0f; }  // [0, 1)
 
 // Parameters per parallel block of the update (a multiple of every SIMD width, so a block split
-// never moves an element between a kernel's vector body and its tail).
-constexpr std::size_t kBlock = 16384;
+// never moves an element between a kernel's vector body and its tail; small enough that the seed
+// model's ~21k parameters make several blocks to share between threads).
+constexpr std::size_t kBlock = 4096;
 
-// Sum of squares of g (n,) in double: four partial sums in a fixed order.
+// Every p[i] finite: no element has an all-ones exponent (Inf or NaN). Integer ops on the bits,
+// no early exit, so the compiler vectorises it (it runs over every parameter on every step).
+bool all_finite(const float* p, std::size_t n) {
+  uint32_t bad = 0;
+  for (std::size_t i = 0; i < n; i++) {
+    uint32_t bits;
+    std::memcpy(&bits, p + i, sizeof bits);
+    bad |= (uint32_t)((bits & 0x7f800000u) == 0x7f800000u);
+  }
+  return bad == 0;
+}
+
+// Sum of squares of g (n,) in double: eight partial sums (lanes the compiler can vectorise), added
+// in a fixed order.
 double sum_squares(const float* g, std::size_t n) {
-  double part[4] = {0, 0, 0, 0};
+  double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   std::size_t i = 0;
-  for (; i + 4 <= n; i += 4)
-    for (int k = 0; k < 4; k++) part[k] += static_cast<double>(g[i + k]) * g[i + k];
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; k++) part[k] += static_cast<double>(g[i + k]) * static_cast<double>(g[i + k]);
   for (; i < n; i++) part[0] += static_cast<double>(g[i]) * g[i];
-  return (part[0] + part[1]) + (part[2] + part[3]);
+  return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
 }
 
 }  // namespace
@@ -57,7 +73,7 @@ Status Optimizer::init(const OptimizerConfig& c, std::size_t n) {
   return Status::ok();
 }
 
-Status Optimizer::step(float* params, float* grads) {
+Status Optimizer::step(float* params, float* grads, float* before, bool* params_finite) {
   // Global norm in double: also the non-finite guard (any NaN/Inf makes the sum non-finite).
   // Per fixed block of kBlock parameters, summed over the blocks in order: the same bits for any
   // number of threads.
@@ -79,38 +95,55 @@ Status Optimizer::step(float* params, float* grads) {
   }
   const double norm = std::sqrt(sq);
   last_norm_ = norm;
-  if (config_.clip_norm > 0 && norm > config_.clip_norm) {
-    // reference: Pascanu, Mikolov & Bengio 2013, eq. (clip by global norm): g *= clip / ||g||
-    const float scale = static_cast<float>(config_.clip_norm / norm);
-    for (std::size_t j = 0; j < n_; j++) grads[j] *= scale;
-  }
+  // reference: Pascanu, Mikolov & Bengio 2013, eq. (clip by global norm): g *= clip / ||g||
+  // (applied block by block inside the update pass below).
+  const bool clip = config_.clip_norm > 0 && norm > config_.clip_norm;
+  const float clip_scale = clip ? static_cast<float>(config_.clip_norm / norm) : 1.0f;
+  auto clip_block = [&](std::size_t i0, std::size_t i1) {
+    if (clip)
+      for (std::size_t j = i0; j < i1; j++) grads[j] *= clip_scale;
+  };
   t_++;
   const float lr = config_.learning_rate;
+  block_finite_.resize(blocks);
   if (config_.type == OptimizerType::Sgd) {
     // Keras SGD: v = momentum * v - lr * g; p += v (plain p -= lr * g when momentum is 0).
     const float mu = config_.momentum;
-    if (mu == 0.0f) {
-      for (std::size_t j = 0; j < n_; j++) params[j] -= lr * grads[j];
-    } else {
-      for (std::size_t j = 0; j < n_; j++) {
-        m_[j] = mu * m_[j] - lr * grads[j];
-        params[j] += m_[j];
+    pool.run(blocks, [&](int b, int) {
+      const std::size_t i0 = (std::size_t)b * kBlock, i1 = std::min(n_, i0 + kBlock);
+      if (before) std::memcpy(before + i0, params + i0, sizeof(float) * (i1 - i0));
+      clip_block(i0, i1);
+      if (mu == 0.0f) {
+        for (std::size_t j = i0; j < i1; j++) params[j] -= lr * grads[j];
+      } else {
+        for (std::size_t j = i0; j < i1; j++) {
+          m_[j] = mu * m_[j] - lr * grads[j];
+          params[j] += m_[j];
+        }
       }
-    }
-    return Status::ok();
+      if (params_finite) block_finite_[b] = all_finite(params + i0, i1 - i0);
+    });
+  } else {
+    // reference: Kingma & Ba 2015, Algorithm 1 (efficient form, as in Keras):
+    //   alpha_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
+    const double b1t = std::pow(static_cast<double>(config_.beta1), static_cast<double>(t_));
+    const double b2t = std::pow(static_cast<double>(config_.beta2), static_cast<double>(t_));
+    const float alpha = static_cast<float>(lr * std::sqrt(1.0 - b2t) / (1.0 - b1t));
+    // reference: Loshchilov & Hutter 2019 (decoupled weight decay): p -= lr * wd * p
+    const float decay = config_.type == OptimizerType::AdamW ? lr * config_.weight_decay : 0.0f;
+    pool.run(blocks, [&](int b, int) {
+      const std::size_t i0 = (std::size_t)b * kBlock, len = std::min(kBlock, n_ - i0);
+      if (before) std::memcpy(before + i0, params + i0, sizeof(float) * len);
+      clip_block(i0, i0 + len);
+      kernels::f32_adam(len, params + i0, grads + i0, m_.data() + i0, v_.data() + i0, alpha, config_.beta1,
+                        config_.beta2, config_.epsilon, decay);
+      if (params_finite) block_finite_[b] = all_finite(params + i0, len);
+    });
   }
-  // reference: Kingma & Ba 2015, Algorithm 1 (efficient form, as in Keras):
-  //   alpha_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
-  const double b1t = std::pow(static_cast<double>(config_.beta1), static_cast<double>(t_));
-  const double b2t = std::pow(static_cast<double>(config_.beta2), static_cast<double>(t_));
-  const float alpha = static_cast<float>(lr * std::sqrt(1.0 - b2t) / (1.0 - b1t));
-  // reference: Loshchilov & Hutter 2019 (decoupled weight decay): p -= lr * wd * p
-  const float decay = config_.type == OptimizerType::AdamW ? lr * config_.weight_decay : 0.0f;
-  pool.run(blocks, [&](int b, int) {
-    const std::size_t i0 = (std::size_t)b * kBlock;
-    kernels::f32_adam(std::min(kBlock, n_ - i0), params + i0, grads + i0, m_.data() + i0, v_.data() + i0, alpha,
-                      config_.beta1, config_.beta2, config_.epsilon, decay);
-  });
+  if (params_finite) {
+    *params_finite = true;
+    for (int b = 0; b < blocks; b++) *params_finite = *params_finite && block_finite_[b];
+  }
   return Status::ok();
 }
 

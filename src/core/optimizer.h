@@ -18,7 +18,10 @@ class Optimizer {
 
   // One update of params (n,) from grads (n,). grads may be rescaled in place by clipping.
   // If any gradient is NaN/Inf, returns Status::numerical and leaves params and state untouched.
-  Status step(float* params, float* grads);
+  // In the same parallel pass as the update (one pass over memory, not three): before (n,), when
+  // not null, receives params as they were before the update, and *params_finite, when not null,
+  // says whether every updated parameter is finite.
+  Status step(float* params, float* grads, float* before = nullptr, bool* params_finite = nullptr);
 
   long steps() const { return t_; }
   // Global L2 norm of the last gradient seen by step() (before clipping).
@@ -32,6 +35,7 @@ class Optimizer {
   std::vector<float> m_;       // (n,) Adam first moment, or SGD velocity
   std::vector<float> v_;       // (n,) Adam second moment (unused by SGD)
   std::vector<double> block_sq_;  // (blocks,) sum of squared gradients per fixed block
+  std::vector<char> block_finite_;  // (blocks,) every parameter of the block finite after the update
 };
 
 }  // namespace moe

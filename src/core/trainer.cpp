@@ -20,12 +20,6 @@ std::string where(int epoch, int epochs, int batch, int batches) {
          std::to_string(batch + 1) + " of " + std::to_string(batches);
 }
 
-bool all_finite(const float* p, std::size_t n) {
-  for (std::size_t i = 0; i < n; i++)
-    if (!std::isfinite(p[i])) return false;
-  return true;
-}
-
 // The quantity early stopping watches, read out of one epoch's logs.
 double monitored_value(const EarlyStoppingOptions& es, const EpochLogs& logs) {
   const Metrics& m = es.source == MonitorSource::Validation ? logs.validation : logs.train;
@@ -303,15 +297,16 @@ Status Trainer::run(int max_batches, ChunkResult* out) {
                                (std::isnan(batch_loss) ? std::string("NaN") : std::string("infinite")) +
                                " (try a lower learning rate); the model keeps its last finite weights");
     }
-    std::memcpy(s.last_good.data(), s.model->params(), sizeof(float) * P);
-    s.has_last_good = true;
-    Status os = s.optimizer.step(s.model->params(), s.model->grads());
+    // The update also saves the weights it starts from into last_good and checks its result.
+    bool updated_finite = true;
+    Status os = s.optimizer.step(s.model->params(), s.model->grads(), s.last_good.data(), &updated_finite);
     if (!os.is_ok()) {
       s.finished = true;
       return Status::numerical("training diverged at " + at() + ": " + os.message() +
                                " (try a lower learning rate or clipNorm); the model keeps its last finite weights");
     }
-    if (!all_finite(s.model->params(), P)) {
+    s.has_last_good = true;
+    if (!updated_finite) {
       std::memcpy(s.model->params(), s.last_good.data(), sizeof(float) * P);
       s.finished = true;
       return Status::numerical("training diverged at " + at() +

@@ -257,15 +257,16 @@ struct SlotCase {
 TEST(GradMixture, ClassificationLikelihood) {
   SlotCase c;
   std::vector<int32_t> y{0, 2, 1, 1, 0};
-  std::vector<float> lp(c.expert.size());
+  std::vector<float> lp(c.expert.size()), pe(c.expert.size());
   auto loss = [&] {
     slot_weights(c.kept.data(), c.B, c.K, c.w.data(), c.logw.data());
     kernels::f32_log_softmax(c.B * c.K, c.C, c.expert.data(), lp.data());
-    return mixture_class_forward(c.slots(), lp.data(), y.data(), c.C, nullptr).loss / c.B;
+    kernels::f32_softmax(c.B * c.K, c.C, c.expert.data(), pe.data());
+    return mixture_class_forward(c.slots(), lp.data(), pe.data(), y.data(), c.C, nullptr).loss / c.B;
   };
   loss();
   std::vector<float> dlogits(c.expert.size(), NAN), dkept(c.B * c.K);
-  mixture_class_backward(c.slots(), lp.data(), y.data(), c.C, 1.0f / c.B, dlogits.data(), dkept.data());
+  mixture_class_backward(c.slots(), lp.data(), pe.data(), y.data(), c.C, 1.0f / c.B, dlogits.data(), dkept.data());
   auto r = gradcheck(loss, {{"expert_logits", c.expert.data(), dlogits.data(), dlogits.size()},
                             {"kept", c.kept.data(), dkept.data(), dkept.size()}});
   EXPECT_LT(r.worst, kTol) << r.summary();
