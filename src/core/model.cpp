@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "core/dense.h"
 #include "core/gate.h"
@@ -103,7 +104,7 @@ struct Model::Impl {
   static constexpr int kGateUnit = -1;
   struct RowUnit { int e, r0, rows; };
   std::vector<RowUnit> fwd_units;           // (<= 1 + E + cap * K / kForwardRows,) expert row chunks (+ gate)
-  std::vector<int> bwd_units;               // (<= E + 1,) experts with rows, then the gate
+  std::vector<int> bwd_units;               // (E + 1,) every expert, then the gate
   std::vector<MixtureSums> mix_sums;        // (cap / kMixRows,) loss sums per mixture row chunk
   std::vector<std::vector<float>> worker_scratch;  // per pool worker w >= 1: (2, cap, max width)
   int max_width = 0;
@@ -140,9 +141,17 @@ struct Model::Impl {
   float* scratch_of(int w, int which);
   // Load-balance and z-loss on the clean logits; with_grad: their gradients start dclean (B, E).
   double aux_losses(int B, bool with_grad);
-  // Gradient of the total loss into grads (zeroed by the caller) from dexp and dkept (left by
-  // mixture(with_grad)) and dclean (aux_losses): experts and gate, in one parallel job.
+  // Gradient of the total loss into grads from dexp and dkept (left by mixture(with_grad)) and
+  // dclean (aux_losses): experts and gate, in one parallel job; each unit first zeroes its own
+  // slice of grads (an expert with no rows only that).
   void backward(const float* x, int B);
+  // The slice [begin, end) of params/grads of expert e, or of the gate (its noise layer included)
+  // for kGateUnit: the layout stores experts 0..E-1, then the gate, then the noise layer.
+  std::pair<std::size_t, std::size_t> param_range(int e) const {
+    const std::size_t gate0 = layout.gate.layers.front().w;
+    if (e == kGateUnit) return {gate0, layout.total};
+    return {layout.experts[e].layers.front().w, e + 1 < E ? layout.experts[e + 1].layers.front().w : gate0};
+  }
   // Full forward; with_grad leaves the gradient of the total loss in grads.
   void run(const float* x, int B, const int32_t* y, const float* t, Rng* rng, bool with_grad, LossStats* stats);
 };
@@ -432,17 +441,19 @@ void Model::Impl::backward(const float* x, int B) {
   const float* p = params.data();
   float* g = grads.data();
   bwd_units.clear();
-  for (int e = 0; e < E; e++)
-    if (count[e] > 0) bwd_units.push_back(e);
+  for (int e = 0; e < E; e++) bwd_units.push_back(e);
   bwd_units.push_back(kGateUnit);
   const int workers = pool.threads();
   while ((int)worker_scratch.size() < workers - 1) worker_scratch.emplace_back(2 * (std::size_t)cap * max_width, 0.0f);
   pool.run((int)bwd_units.size(), [&](int u, int w) {
     const int e = bwd_units[u];
+    const auto range = param_range(e);
+    std::fill(g + range.first, g + range.second, 0.0f);
     if (e == kGateUnit) {
       gate_backward(x, B, scratch_of(w, 0), scratch_of(w, 1));
       return;
     }
+    if (count[e] == 0) return;
     mlp_backward(layout.experts[e], p, g, expert_input(x, e), count[e], act, expert_cache, start[e],
                  dexp.data() + (std::size_t)start[e] * C, nullptr, scratch_of(w, 0), scratch_of(w, 1), nullptr);
   });
@@ -473,7 +484,6 @@ void Model::Impl::run(const float* x, int B, const int32_t* y, const float* t, R
 Status Model::forward_backward(const Batch& batch, Rng* noise_rng, LossStats* stats) {
   Impl& s = *impl_;
   MOE_RETURN_IF_ERROR(s.check_batch(batch, true));
-  std::fill(s.grads.begin(), s.grads.end(), 0.0f);
   s.run(batch.x, batch.rows, batch.classes, batch.values, noise_rng, true, stats);
   return Status::ok();
 }
