@@ -95,7 +95,8 @@ bool looks_like_date(const std::string& s) {
 
 struct Profile {
   int64_t present = 0;       // non-missing cells
-  size_t distinct = 0;       // distinct non-missing values (a lower bound when the dictionary overflowed)
+  size_t distinct = 0;       // distinct non-missing values (a lower bound when the dictionary overflowed, and for
+                             // numbers above kMaxIntegerCodes + 1 unless the name looks like an identifier)
   bool overflow = false;
   bool integers = false;     // numeric and every value whole
   bool increasing = false;   // numeric, strictly increasing in row order
@@ -134,7 +135,12 @@ Profile profile(const RawColumn& c) {
     }
     return p;
   }
-  std::unordered_set<float> seen;
+  // Distinct numbers: every rule above needs the count only up to kMaxIntegerCodes + 1, except the
+  // identifier-name rule (90% distinct), so a full hash set is built only for a column named like one.
+  std::string hit;
+  const bool count_all = id_like_name(c.name, &hit);
+  std::unordered_set<float> seen;  // count_all: every distinct value
+  std::vector<float> few;          // otherwise: the first kMaxIntegerCodes + 1 distinct values
   p.integers = true;
   p.increasing = true;
   p.consecutive = true;
@@ -148,9 +154,10 @@ Profile profile(const RawColumn& c) {
     p.consecutive = p.consecutive && (first || v == prev + 1);
     prev = v;
     first = false;
-    seen.insert(v);
+    if (count_all) seen.insert(v);
+    else if (few.size() <= kMaxIntegerCodes && std::find(few.begin(), few.end(), v) == few.end()) few.push_back(v);
   }
-  p.distinct = seen.size();
+  p.distinct = count_all ? seen.size() : few.size();
   p.consecutive = p.consecutive && p.integers && !first;
   return p;
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <unordered_map>
 
 #include <Eigen/Core>
@@ -324,16 +325,35 @@ Status encode_labels(const TableBuilder& t, const Schema& s, const RawColumn& c,
   }
   std::unordered_map<std::string, int32_t> cls;  // label -> class id
   for (size_t k = 0; k < s.classes.size(); ++k) cls.emplace(s.classes[k], int32_t(k));
+  // Each distinct label is named and looked up once: a text label by its dictionary id, a number by
+  // its float's bits (so -0 and 0, which print differently, stay apart). -1 = not a fitted class.
+  std::vector<int32_t> by_id(c.categorical ? c.dict.size() : 0, -2);  // dictionary id -> class, -2 unknown yet
+  std::unordered_map<uint32_t, int32_t> by_bits;                       // float bits -> class
+  auto class_of = [&](const std::string& label) {
+    auto ci = cls.find(label);
+    return ci == cls.end() ? -1 : ci->second;
+  };
   out->class_ids.resize(size_t(R));
   for (int64_t r = 0; r < R; ++r) {
-    std::string label = c.categorical ? (c.ids[size_t(r)] >= 0 ? c.dict[size_t(c.ids[size_t(r)])] : std::string())
-                                      : num(c.num[size_t(r)]);
-    auto ci = cls.find(label);
-    if (ci == cls.end())
+    int32_t k;
+    if (c.categorical) {
+      const int32_t id = c.ids[size_t(r)];
+      if (id < 0) k = class_of(std::string());
+      else if ((k = by_id[size_t(id)]) == -2) k = by_id[size_t(id)] = class_of(c.dict[size_t(id)]);
+    } else {
+      uint32_t bits;
+      std::memcpy(&bits, &c.num[size_t(r)], sizeof bits);
+      auto it = by_bits.find(bits);
+      k = it != by_bits.end() ? it->second : (by_bits[bits] = class_of(num(c.num[size_t(r)])));
+    }
+    if (k < 0) {
+      const std::string label = c.categorical ? (c.ids[size_t(r)] >= 0 ? c.dict[size_t(c.ids[size_t(r)])] : std::string())
+                                              : num(c.num[size_t(r)]);
       return Status::invalid("line " + std::to_string(t.lines[size_t(r)]) + ": target value " + q(label) +
                              " in column " + q(c.name) + " is not one of the " + std::to_string(s.classes.size()) +
                              " classes the schema was fitted with");
-    out->class_ids[size_t(r)] = ci->second;
+    }
+    out->class_ids[size_t(r)] = k;
   }
   return Status::ok();
 }
