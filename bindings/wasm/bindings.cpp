@@ -68,9 +68,10 @@ val dataset_val(const moe::Status& status, const moe::Dataset& ds) {
 }
 
 val read_csv(const val& bytes_js, const val& options) {
-  std::vector<uint8_t> bytes = copy_in<uint8_t>(bytes_js);
+  size_t n = 0;
+  const std::unique_ptr<uint8_t[]> bytes = copy_in_bytes(bytes_js, &n);
   moe::Dataset ds;
-  const moe::Status s = moe::read_csv(bytes.data(), bytes.size(), csv_options(options), &ds);
+  const moe::Status s = moe::read_csv(bytes.get(), n, csv_options(options), &ds);
   return dataset_val(s, ds);
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,15 @@ std::vector<T> copy_in(const val& array) {
   const size_t n = array["length"].as<size_t>();
   std::vector<T> out(n);
   if (n > 0) val(emscripten::typed_memory_view(n, out.data())).call<void>("set", array);
+  return out;
+}
+
+// A JS Uint8Array's bytes in a buffer that is not zero-filled first (the copy writes every byte),
+// so a large CSV crosses into wasm memory in one pass, not two. *n receives the length.
+inline std::unique_ptr<uint8_t[]> copy_in_bytes(const val& array, size_t* n) {
+  *n = array["length"].as<size_t>();
+  std::unique_ptr<uint8_t[]> out(new uint8_t[*n > 0 ? *n : 1]);
+  if (*n > 0) val(emscripten::typed_memory_view(*n, out.get())).call<void>("set", array);
   return out;
 }
 

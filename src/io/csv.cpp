@@ -168,7 +168,38 @@ void Utf8Decoder::decode_utf16(const uint8_t* p, size_t n, bool last) {
   }
 }
 
-CsvTokenizer::CsvTokenizer(char delimiter) : delim_(delimiter) {}
+CsvTokenizer::CsvTokenizer(char delimiter) { set_delimiter(delimiter); }
+
+void CsvTokenizer::set_delimiter(char d) {
+  delim_ = d;
+  std::memset(special_, 0, sizeof special_);
+  for (char c : {d, '"', '\n', '\r'}) special_[uint8_t(c)] = true;
+}
+
+bool CsvTokenizer::direct_row(const char* p, size_t n, size_t* i, RowSink* sink, Status* status) {
+  const size_t start = *i;
+  const size_t limit = n - start < kMaxRowBytes ? n : start + kMaxRowBytes;
+  ends_.clear();
+  size_t j = start;
+  for (;;) {
+    while (j < limit && !special_[uint8_t(p[j])]) ++j;
+    if (j == limit || p[j] == '"' || ends_.size() >= kMaxFieldsPerRow) {
+      ends_.clear();
+      return false;
+    }
+    ends_.push_back(uint32_t(j - start));
+    if (p[j] != delim_) break;
+    ++j;
+  }
+  const char c = p[j];
+  row_line_ = line_;
+  *status = sink->on_row(RowView{p + start, ends_.data(), ends_.size(), row_line_, 1});
+  ends_.clear();
+  ++line_;
+  skip_lf_ = c == '\r';
+  *i = j + 1;
+  return true;
+}
 
 Status CsvTokenizer::check_row_size() const {
   if (buf_.size() <= kMaxRowBytes) return Status::ok();
@@ -224,6 +255,11 @@ Status CsvTokenizer::feed(const char* p, size_t n, RowSink* sink) {
           break;
         }
         if (!row_started_) {
+          Status st;
+          if (direct_row(p, n, &i, sink, &st)) {
+            MOE_RETURN_IF_ERROR(st);
+            break;
+          }
           row_started_ = true;
           row_line_ = line_;
         }

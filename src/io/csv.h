@@ -42,7 +42,8 @@ struct RowView {
   const uint32_t* ends;  // (nfields) end offset of each field in text
   size_t nfields;
   int64_t line;          // 1-based physical line where the row starts
-  size_t begin(size_t i) const { return i == 0 ? 0 : ends[i - 1]; }
+  uint32_t gap = 0;      // bytes between fields: 0 in the tokenizer's buffer, 1 (the delimiter) in the input
+  size_t begin(size_t i) const { return i == 0 ? 0 : ends[i - 1] + gap; }
   const char* field(size_t i, size_t* len) const {
     *len = ends[i] - begin(i);
     return text + begin(i);
@@ -66,7 +67,7 @@ constexpr size_t kMaxRowBytes = size_t(64) << 20;  // 64 MiB of text in one row
 class CsvTokenizer {
  public:
   explicit CsvTokenizer(char delimiter = ',');
-  void set_delimiter(char d) { delim_ = d; }
+  void set_delimiter(char d);
   // Line number of the first byte fed (2 when a `sep=` line was consumed before the tokenizer).
   void set_first_line(int64_t line) { line_ = row_line_ = line; }
   // Feeds decoded UTF-8 text; calls sink->on_row for every completed row. Stops at the first error.
@@ -79,7 +80,12 @@ class CsvTokenizer {
   Status end_field();
   Status end_row(RowSink* sink);
   Status check_row_size() const;
+  // A whole unquoted row inside the chunk at p[*i]: handed to the sink as fields pointing into the
+  // input, no copy. False (nothing consumed) when the row holds a quote, runs past the chunk or is
+  // over a limit; the byte-by-byte states below then read it (and report any error).
+  bool direct_row(const char* p, size_t n, size_t* i, RowSink* sink, Status* status);
   char delim_;
+  bool special_[256];             // delimiter, '"', '\n', '\r': the bytes an unquoted field stops at
   State state_ = State::FieldStart;
   std::string buf_;               // current row's field text, concatenated
   std::vector<uint32_t> ends_;    // (fields so far) end offset of each field in buf_

@@ -31,6 +31,7 @@ int32_t TableBuilder::intern(RawColumn* col, const char* p, size_t n) {
     return -2;
   }
   col->dict.emplace_back(p, n);
+  col->from_text.push_back(false);
   dict_bytes_ += n + 32;
   int32_t id = int32_t(col->dict.size() - 1);
   col->index.emplace(std::string_view(col->dict.back()), id);
@@ -53,8 +54,20 @@ void TableBuilder::to_categorical(RawColumn* col) {
 
 Status TableBuilder::add_cell(RawColumn* col, const char* p, size_t n, int64_t line) {
   trim_span(&p, &n);
+  if (col->categorical && n > 0) {
+    // Text already seen as text in this column parses the same way again: its id, without parsing.
+    auto it = col->index.find(std::string_view(p, n));
+    if (it != col->index.end() && col->from_text[size_t(it->second)]) {
+      col->ids.push_back(it->second);
+      return Status::ok();
+    }
+  }
   double v = 0;
   CellKind k = parse_cell(p, n, opt_.decimal, &v);
+  return add_parsed(col, p, n, k, v, line);
+}
+
+Status TableBuilder::add_parsed(RawColumn* col, const char* p, size_t n, CellKind k, double v, int64_t line) {
   if (k == CellKind::Missing || k == CellKind::NonFinite) {
     ++col->missing;
     if (k == CellKind::NonFinite && col->nonfinite++ == 0) {
@@ -76,7 +89,9 @@ Status TableBuilder::add_cell(RawColumn* col, const char* p, size_t n, int64_t l
     std::string s = format_number(v);  // numbers in a text column are named by their value
     col->ids.push_back(intern(col, s.data(), s.size()));
   } else {
-    col->ids.push_back(intern(col, p, n));
+    const int32_t id = intern(col, p, n);
+    if (id >= 0) col->from_text[size_t(id)] = true;
+    col->ids.push_back(id);
   }
   return Status::ok();
 }
@@ -208,12 +223,16 @@ Status TableBuilder::on_row(const RowView& row) {
       return Status::ok();
     }
   }
+  // The target cell is parsed once: rows missing it are skipped, and it is stored as parsed here.
+  const char* tp = "";
+  size_t tlen = 0;
+  double tv = 0;
+  CellKind tk = CellKind::Missing;
   if (target >= 0) {
-    size_t len = 0;
-    const char* p = size_t(target) < n ? row.field(size_t(target), &len) : "";
-    double v;
-    CellKind k = parse_cell(p, len, opt_.decimal, &v);
-    if (k == CellKind::Missing || k == CellKind::NonFinite) {
+    if (size_t(target) < n) tp = row.field(size_t(target), &tlen);
+    trim_span(&tp, &tlen);
+    tk = parse_cell(tp, tlen, opt_.decimal, &tv);
+    if (tk == CellKind::Missing || tk == CellKind::NonFinite) {
       if (missing_target_++ == 0) first_missing_target_ = row.line;
       return Status::ok();
     }
@@ -223,6 +242,10 @@ Status TableBuilder::on_row(const RowView& row) {
                                 " cells (rows x columns) at line " + std::to_string(row.line) + " with " +
                                 std::to_string(ncols_) + " columns; the limit is 2^27 cells");
   for (size_t j = 0; j < ncols_; ++j) {
+    if (int(j) == target) {
+      MOE_RETURN_IF_ERROR(add_parsed(&columns[j], tp, tlen, tk, tv, row.line));
+      continue;
+    }
     size_t len = 0;
     const char* p = j < n ? row.field(j, &len) : "";
     MOE_RETURN_IF_ERROR(add_cell(&columns[j], p, len, row.line));

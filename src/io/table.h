@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "io/csv.h"
+#include "io/values.h"
 
 namespace moe::io {
 
@@ -31,6 +32,7 @@ struct RawColumn {
   std::vector<int32_t> ids;    // (rows) category ids once categorical; -1 missing, -2 beyond the dictionary cap
   std::deque<std::string> dict;                          // id -> text, first-seen order
   std::unordered_map<std::string_view, int32_t> index;   // text -> id (views into dict)
+  std::vector<bool> from_text;                           // id -> interned from a text cell (not a number's name)
   bool dict_overflow = false;
   int64_t missing = 0;         // empty cells and missing tokens (target: rows excluded for it)
   int64_t nonfinite = 0;       // inf / overflow cells (also counted in missing)
@@ -68,6 +70,8 @@ class TableBuilder : public RowSink {
  private:
   Status start(const RowView& row);
   Status add_cell(RawColumn* col, const char* p, size_t n, int64_t line);
+  // add_cell once the trimmed cell [p, p+n) is parsed: its kind k and, for a number, its value v.
+  Status add_parsed(RawColumn* col, const char* p, size_t n, CellKind k, double v, int64_t line);
   void to_categorical(RawColumn* col);
   int32_t intern(RawColumn* col, const char* p, size_t n);
   TableOptions opt_;
