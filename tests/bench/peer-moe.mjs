@@ -1,6 +1,7 @@
 // Benchmark peer: moe-wasm itself (the built package in dist/), SIMD or baseline build, in Node;
 // --threads=N (N > 1) trains with the threaded build on N threads.
 // Prints one JSON line: samples/s per epoch, test accuracy, peak RSS, init-to-first-epoch time.
+import { moeOptions } from './moe-options.mjs';
 import { WORKLOADS, loadSplit } from './workloads.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
@@ -16,13 +17,7 @@ const { init, Dataset, MoE } = await import(new URL('../../dist/index.js', impor
 const info = await init({ simd, threads });
 if (info.threads !== threads) throw new Error(`asked for ${threads} threads, got ${info.threads}: ${info.threadsReason}`);
 const train = Dataset.fromArrays(data.xTrain, data.yTrain, { numFeatures: data.D, task: 'classification' });
-const model = new MoE({
-  inputDim: data.D, outputDim: data.C, task: 'classification',
-  experts: w.experts, expertHidden: w.expertHidden, gateHidden: w.gateHidden,
-  gating: w.gating === 'topk' ? { type: 'topk', k: w.k, noise: true } : 'softmax',
-  loadBalance: w.gating === 'topk' ? 0.01 : 0,
-  optimizer: { type: 'adam', learningRate: 1e-3 }, seed: 1,
-});
+const model = new MoE(moeOptions(w, data.D, data.C));
 const samplesPerSecond = [];
 let firstEpochMs = 0;
 let last = performance.now();

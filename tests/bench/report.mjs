@@ -19,7 +19,8 @@ export function renderReport(r) {
   const m = r.machine;
   out.push(`Measured ${m.date.slice(0, 10)} on ${m.cpu} (nproc ${m.nproc}), Node ${m.node}; ${r.config.reps} repetition(s), ` +
     `W1 ${r.config.epochs.w1} epochs on ${r.config.rows.w1} rows, W2/W3 ${r.config.epochs.w2} epochs on the first ${r.config.rows.w2} rows; ` +
-    `samples/s = median over epochs 2..N of all repetitions (min-max alongside). Whole run: ${m.minutes.toFixed(1)} min.`);
+    `samples/s = median over epochs 2..N of all repetitions (min-max alongside). Whole run: ${m.minutes.toFixed(1)} min` +
+    (m.loadAverage ? `; load average (1/5/15 min) ${m.loadAverage.start.map(f1).join('/')} at the start, ${m.loadAverage.end.map(f1).join('/')} at the end.` : '.'));
 
   out.push('\n### Goals\n');
   out.push(table(['goal', 'measured', 'target', 'status'],
@@ -50,6 +51,19 @@ export function renderReport(r) {
     out.push(table(['peer', 'samples/s', 'min-max', 'test acc', 'init to first epoch ms'],
       Object.entries(r.browser).map(([p, s]) => [p, f0(s.samplesPerSecond), `${f0(s.min)}-${f0(s.max)}`, f3(s.accuracy), f0(s.initToFirstEpochMs)]),
       ['l', 'r', 'r', 'r', 'r']));
+  }
+
+  if (Object.keys(r.browserThreads ?? {}).length) {
+    out.push('\n### Threads in Chromium (a Web Worker of the cross-origin-isolated bench page, wall clock per epoch in the worker)\n');
+    const trows = [];
+    for (const [w, peers] of Object.entries(r.browserThreads)) {
+      for (const [p, s] of Object.entries(peers)) {
+        trows.push([w, p, f0(s.samplesPerSecond), `${f0(s.min)}-${f0(s.max)}`, f3(s.accuracy), f0(s.peakMB), s.crossOriginIsolated ? 'yes' : 'no']);
+      }
+    }
+    out.push(table(['workload', 'peer', 'samples/s', 'min-max', 'test acc', 'peak wasm heap MB', 'cross-origin isolated'], trows, ['l', 'l', 'r', 'r', 'r', 'r', 'l']));
+    out.push('\nbrowser-worker-simd = init({ threads: 1 }) in the worker (the SIMD build), browser-worker-threads-2 = init({ threads: 2 }) (the threaded build, ' +
+      'its pthreads\' stacks in the same shared memory). Peak wasm heap = heapUsage().heapSize after the fit (wasm memory never shrinks).');
   }
 
   if (Object.keys(r.ingest).length) {

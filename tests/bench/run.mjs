@@ -6,9 +6,9 @@
 // sections: train,ingest,hardware,browser).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { runBrowser } from './browser/run-browser.mjs';
+import { runBrowserJobs } from './browser/run-browser.mjs';
 import { buildHardware, hardwareSummary, runHardware } from './hardware.mjs';
 import { prepareIngest } from './ingest-data.mjs';
 import { prepareLetter } from './prepare-data.mjs';
@@ -73,6 +73,7 @@ const log = (s) => process.stderr.write(s);
 const epochRates = (r) => (r.samplesPerSecond.length > 1 ? r.samplesPerSecond.slice(1) : r.samplesPerSecond);
 
 const t0 = Date.now();
+const loadAtStart = loadavg();
 for (let rep = 0; rep < reps; rep++) {
   if (only.has('train')) {
     for (const workload of Object.keys(WORKLOADS)) {
@@ -108,13 +109,25 @@ for (let rep = 0; rep < reps; rep++) {
   }
 }
 
-// Browser (W1, once per repetition in a fresh page each) and the hardware reference (its own rounds).
+// Browser, once per repetition in a fresh page per job: W1 in the page (moe-wasm, TF.js), then W1 and
+// W2 in a Web Worker of the cross-origin-isolated page on 1 and 2 threads, interleaved. Then the
+// hardware reference (its own rounds).
 const browser = {};
+const browserThreads = {}; // browserThreads[workload][peer] = [run per repetition]
+const browserJobs = [
+  { key: 'w1 moe', fn: 'benchW1', args: ['moe', WORKLOADS.w1, epochsFor.w1] },
+  { key: 'w1 tfjs', fn: 'benchW1', args: ['tfjs', WORKLOADS.w1, epochsFor.w1] },
+  ...['w1', 'w2'].flatMap((w) => [1, 2].map((t) => ({ key: `${w} worker ${t}t`, workload: w, fn: 'benchWorker', args: [WORKLOADS[w], epochsFor[w], rowsFor[w], t] }))),
+];
 if (only.has('browser')) {
   for (let rep = 0; rep < reps; rep++) {
-    const b = await runBrowser(root, WORKLOADS.w1, epochsFor.w1);
-    for (const [p, r] of Object.entries(b.results)) push(browser, 'w1', r.peer, r);
-    for (const [p, why] of Object.entries(b.failures)) failures[`browser w1/${p}`] = why;
+    log(`bench: rep ${rep + 1}/${reps} browser\n`);
+    const b = await runBrowserJobs(root, browserJobs);
+    for (const job of browserJobs) {
+      const r = b.results[job.key];
+      if (r) push(job.fn === 'benchW1' ? browser : browserThreads, job.workload ?? 'w1', r.peer, r);
+      if (b.failures[job.key]) failures[`browser ${job.key}`] = b.failures[job.key];
+    }
   }
 }
 let hardware = null;
@@ -140,6 +153,13 @@ const summary = {};
 for (const [w, peers] of Object.entries(results)) for (const [p, runs] of Object.entries(peers)) (summary[w] ??= {})[p] = summarise(runs);
 const browserSummary = {};
 for (const [p, runs] of Object.entries(browser.w1 ?? {})) browserSummary[p] = summarise(runs);
+const browserThreadsSummary = {};
+for (const [w, peers] of Object.entries(browserThreads)) {
+  for (const [p, runs] of Object.entries(peers)) {
+    const peaks = runs.map((r) => r.peakMB).filter((v) => typeof v === 'number');
+    (browserThreadsSummary[w] ??= {})[p] = { ...summarise(runs), peakMB: peaks.length ? Math.max(...peaks) : null, crossOriginIsolated: runs.every((r) => r.crossOriginIsolated) };
+  }
+}
 const ingestSummary = {};
 for (const [kind, peers] of Object.entries(ingest)) {
   for (const [p, runs] of Object.entries(peers)) {
@@ -183,14 +203,31 @@ const rssRatio = (w) => div(summary[w]?.['moe-wasm-threads-2']?.peakRssMB, summa
 const serialFraction = (speedup) => (speedup ? Math.min(1, Math.max(0, 2 / speedup - 1)) : null);
 const amdahl8 = (speedup) => { const s = serialFraction(speedup); return s === null ? null : 1 / (s + (1 - s) / 8); };
 const speedup2 = { w1: div(sps('w1', 'moe-wasm-threads-2'), sps('w1', 'moe-wasm-simd')), w2: div(sps('w2', 'moe-wasm-threads-2'), sps('w2', 'moe-wasm-simd')) };
+// Chromium: the same two builds in a Web Worker of the cross-origin-isolated bench page.
+const bt = (w, p) => browserThreadsSummary[w]?.[p];
+const speedup2Chromium = Object.fromEntries(['w1', 'w2'].map((w) => [w, div(bt(w, 'browser-worker-threads-2')?.samplesPerSecond, bt(w, 'browser-worker-simd')?.samplesPerSecond)]));
+const peakRatioChromium = div(bt('w2', 'browser-worker-threads-2')?.peakMB, bt('w2', 'browser-worker-simd')?.peakMB);
 goals.push(
   { goal: 'W2 moe-wasm 2 threads / 1 thread, Node', value: speedup2.w2, target: 1.7, unit: 'x' },
   { goal: 'W1 moe-wasm 2 threads / 1 thread, Node', value: speedup2.w1, target: 1.3, unit: 'x' },
-  { goal: 'W2 peak RSS 2 threads / 1 thread (lower is better)', value: rssRatio('w2'), target: 1.3, unit: 'x', lower: true },
+  { goal: 'W2 moe-wasm 2 threads / 1 thread, Chromium (Web Worker, cross-origin isolated)', value: speedup2Chromium.w2, target: 1.7, unit: 'x' },
+  { goal: 'W1 moe-wasm 2 threads / 1 thread, Chromium (Web Worker, cross-origin isolated)', value: speedup2Chromium.w1, target: 1.3, unit: 'x' },
+  { goal: 'W2 peak RSS 2 threads / 1 thread, Node (lower is better)', value: rssRatio('w2'), target: 1.3, unit: 'x', lower: true },
+  { goal: 'W2 peak wasm heap 2 threads / 1 thread, Chromium (lower is better)', value: peakRatioChromium, target: 1.3, unit: 'x', lower: true },
 );
-const threadsProjection = Object.fromEntries(['w1', 'w2'].map((w) => [w, {
-  speedup2: speedup2[w], serialFraction: serialFraction(speedup2[w]), projected8: amdahl8(speedup2[w]),
-}]));
+// Single-thread gaps: W1 wasm against the native build of the same core, and W2's training GFLOP/s
+// against the wasm SIMD kernels' own GFLOP/s on W2's GEMM shapes (geometric mean, hardware section).
+const kernelRows = Object.values(hardware?.summary.rows ?? {}).filter((x) => x.w2 && x['ours wasm']);
+const kernelsW2 = kernelRows.length ? Math.exp(kernelRows.reduce((a, x) => a + Math.log(x['ours wasm']), 0) / kernelRows.length) : null;
+goals.push(
+  { goal: 'W1 moe-wasm SIMD 1 thread / native build of the same core', value: div(sps('w1', 'moe-wasm-simd'), sps('w1', 'native (C++ core, -march=native)')), target: 0.8, unit: 'x' },
+  { goal: 'W2 moe-wasm SIMD 1 thread GFLOP/s / wasm SIMD kernels\' GFLOP/s on W2 shapes (geomean)', value: div(gflops['w2 moe-wasm-simd'], kernelsW2), target: 0.8, unit: 'x' },
+);
+const projection = (speedup) => ({ speedup2: speedup, serialFraction: serialFraction(speedup), projected8: amdahl8(speedup) });
+const threadsProjection = {
+  ...Object.fromEntries(['w1', 'w2'].map((w) => [`${w} Node`, projection(speedup2[w])])),
+  ...Object.fromEntries(['w1', 'w2'].map((w) => [`${w} Chromium`, projection(speedup2Chromium[w])])),
+};
 for (const g of goals) {
   if (g.value === null || g.value === undefined || Number.isNaN(g.value)) g.status = 'n/a (a peer could not run)';
   else if (g.lower ? g.value <= g.target : g.value >= g.target) g.status = 'met';
@@ -204,10 +241,10 @@ const startup = {
 };
 const machine = {
   date: new Date().toISOString(), nproc: threads, cpu: cpus()[0]?.model, node: process.version,
-  minutes: (Date.now() - t0) / 60000,
+  minutes: (Date.now() - t0) / 60000, loadAverage: { start: loadAtStart, end: loadavg() },
 };
 const config = { reps, epochs: epochsFor, rows: { w1: 16000, w2: heavyRows, w3: heavyRows }, hardwareRounds: hardware?.rounds };
-const report = { machine, config, threadsProjection, summary, browser: browserSummary, gflops, ingest: ingestSummary, hardware, startup, goals, failures, skipped, raw: { results, ingest, browser } };
+const report = { machine, config, threadsProjection, summary, browser: browserSummary, browserThreads: browserThreadsSummary, gflops, ingest: ingestSummary, hardware, startup, goals, failures, skipped, raw: { results, ingest, browser, browserThreads } };
 
 console.log(renderReport(report));
 mkdirSync(join(root, 'bench-results'), { recursive: true });

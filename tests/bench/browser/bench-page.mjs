@@ -1,43 +1,17 @@
 // The browser bench page's code: window.benchW1(peer, workload, epochs) trains W1 on the prepared
-// Letter split (fetched from build/bench) with moe-wasm or TF.js's wasm backend and resolves to
-// { samplesPerSecond[], accuracy, ... }. Wall-clock timing (a page has no CPU clock).
+// Letter split (fetched from build/bench) with moe-wasm or TF.js's wasm backend in the page;
+// window.benchWorker(workload, epochs, rows, threads) trains in a Web Worker (bench-worker.mjs) on N
+// threads. Both resolve to { samplesPerSecond[], accuracy, ... }. Wall-clock timing (no CPU clock).
+import { moeOptions } from '../moe-options.mjs';
 import { buildTfjsMoE } from '../tfjs-model.mjs';
-
-async function fetchArray(name, Type) {
-  const res = await fetch(`/build/bench/${name}`);
-  if (!res.ok) throw new Error(`bench page: ${name}: HTTP ${res.status}`);
-  return new Type(await res.arrayBuffer());
-}
-
-async function loadData() {
-  const meta = await (await fetch('/build/bench/letter.json')).json();
-  return {
-    ...meta,
-    xTrain: await fetchArray('letter-xtrain.f32', Float32Array), yTrain: await fetchArray('letter-ytrain.i32', Int32Array),
-    xTest: await fetchArray('letter-xtest.f32', Float32Array), yTest: await fetchArray('letter-ytest.i32', Int32Array),
-  };
-}
-
-function accuracyOf(probs, data) {
-  let correct = 0;
-  for (let i = 0; i < data.nTest; i++) {
-    let best = 0;
-    for (let c = 1; c < data.C; c++) if (probs[i * data.C + c] > probs[i * data.C + best]) best = c;
-    if (best === data.yTest[i]) correct++;
-  }
-  return correct / data.nTest;
-}
+import { accuracyOf, loadData } from './letter-data.mjs';
 
 async function benchMoe(w, epochs, data) {
   const t0 = performance.now();
   const { init, Dataset, MoE } = await import('/dist/index.js');
   const info = await init();
   const train = Dataset.fromArrays(data.xTrain, data.yTrain, { numFeatures: data.D, task: 'classification' });
-  const model = new MoE({
-    inputDim: data.D, outputDim: data.C, task: 'classification',
-    experts: w.experts, expertHidden: w.expertHidden, gateHidden: w.gateHidden, gating: 'softmax', loadBalance: 0,
-    optimizer: { type: 'adam', learningRate: 1e-3 }, seed: 1,
-  });
+  const model = new MoE(moeOptions(w, data.D, data.C));
   const samplesPerSecond = [];
   let last = performance.now(), firstEpochMs = 0;
   await model.fit(train, {
@@ -73,6 +47,24 @@ async function benchTfjs(w, epochs, data) {
   return { peer: 'browser-tfjs-wasm', samplesPerSecond, accuracy: accuracyOf(probs, data), wasmFeatures };
 }
 
+/** One workload in a Web Worker of this (cross-origin-isolated) page on `threads` threads. */
+function benchWorker(w, epochs, rows, threads) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./bench-worker.mjs', import.meta.url), { type: 'module' });
+    worker.onmessage = ({ data }) => {
+      worker.terminate();
+      if (data.ok) resolve(data.result);
+      else reject(new Error(data.error));
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(`bench worker: ${e.message ?? 'failed to start'}`));
+    };
+    worker.postMessage({ w, epochs, rows, threads });
+  });
+}
+
+window.benchWorker = benchWorker;
 window.benchW1 = async (peer, w, epochs) => {
   const data = await loadData();
   return peer === 'moe' ? benchMoe(w, epochs, data) : benchTfjs(w, epochs, data);

@@ -1,6 +1,7 @@
-// Runs W1 in Chromium (/usr/bin/chromium through playwright-core; never `playwright install`): the
-// repo is served on 127.0.0.1 by scripts/serve.mjs, one fresh page per (peer, repetition).
-// Returns { results: { peer: run }, failures: { peer: reason } }.
+// Runs the browser bench pages in Chromium (/usr/bin/chromium through playwright-core; never
+// `playwright install`): the repo is served on 127.0.0.1 by scripts/serve.mjs with the site's headers
+// (web/csp.mjs: COOP/COEP, so the page is cross-origin isolated), one fresh page per job.
+// Returns { results: { key: run }, failures: { key: reason } }.
 import { existsSync } from 'node:fs';
 import { startServer } from '../../../scripts/serve.mjs';
 
@@ -8,31 +9,32 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run', '--disable-quic'];
 
-export async function runBrowser(root, workload, epochs, peers = ['moe', 'tfjs']) {
+/** Each job: { key, fn: the page's window function ('benchW1', 'benchWorker'), args: its arguments }. */
+export async function runBrowserJobs(root, jobs) {
   const results = {}, failures = {};
   if (!existsSync(CHROMIUM)) {
-    for (const p of peers) failures[p] = `${CHROMIUM} not found (Debian package chromium)`;
+    for (const j of jobs) failures[j.key] = `${CHROMIUM} not found (Debian package chromium)`;
     return { results, failures };
   }
   const { chromium } = await import('playwright-core');
   const server = await startServer({ root, port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
-    for (const peer of peers) {
-      process.stderr.write(`bench: browser w1 ${peer} ... `);
+    for (const job of jobs) {
+      process.stderr.write(`bench: browser ${job.key} ... `);
       const page = await browser.newPage();
       try {
         const errors = [];
         page.on('pageerror', (e) => errors.push(String(e)));
         await page.goto(`${server.url.replace(/\/$/, '')}/tests/bench/browser/index.html`);
-        await page.waitForFunction(() => typeof window.benchW1 === 'function', null, { timeout: 60_000 })
+        await page.waitForFunction((fn) => typeof window[fn] === 'function', job.fn, { timeout: 60_000 })
           .catch(() => { throw new Error(`page did not load: ${errors.join(' | ') || 'timeout'}`); });
-        const r = await page.evaluate(([p, w, e]) => window.benchW1(p, w, e), [peer, workload, epochs]);
-        results[peer] = r;
+        const r = await page.evaluate(([fn, args]) => window[fn](...args), [job.fn, job.args]);
+        results[job.key] = r;
         process.stderr.write(`${Math.round(r.samplesPerSecond.at(-1))} samples/s\n`);
       } catch (err) {
-        failures[peer] = String(err.message ?? err).split('\n')[0];
-        process.stderr.write(`could not run: ${failures[peer]}\n`);
+        failures[job.key] = String(err.message ?? err).split('\n')[0];
+        process.stderr.write(`could not run: ${failures[job.key]}\n`);
       } finally {
         await page.close();
       }
