@@ -37,15 +37,18 @@ const SECURITY_HEADERS = {
 
 /**
  * Serves files under `root` at `prefix` (default '/'). Resolves to { server, url, close() }.
- * port 0 picks a free port. `securityHeaders: false` imitates a bare static host (tests: the service-worker path, consumer apps).
+ * port 0 picks a free port. `securityHeaders: false` imitates a bare static host (tests: the service-worker path, consumer apps);
+ * `csp: false` keeps the other headers (cross-origin isolation) without the site's CSP (the bench page runs TF.js, which evals).
  */
-export async function startServer({ root = 'dist/site', port = 8080, host = '127.0.0.1', prefix = '/', securityHeaders = true } = {}) {
+export async function startServer({ root = 'dist/site', port = 8080, host = '127.0.0.1', prefix = '/', securityHeaders = true, csp = true } = {}) {
   const rootDir = resolve(root);
   if (!prefix.startsWith('/')) prefix = '/' + prefix;
   if (!prefix.endsWith('/')) prefix += '/';
 
   const server = createServer(async (req, res) => {
-    if (securityHeaders) for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (securityHeaders) {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (csp || name !== 'Content-Security-Policy') res.setHeader(name, value);
+    }
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { Allow: 'GET, HEAD' }).end();

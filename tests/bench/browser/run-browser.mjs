@@ -1,6 +1,6 @@
 // Runs the browser bench pages in Chromium (/usr/bin/chromium through playwright-core; never
 // `playwright install`): the repo is served on 127.0.0.1 by scripts/serve.mjs with the site's headers
-// (web/csp.mjs: COOP/COEP, so the page is cross-origin isolated), one fresh page per job.
+// (web/csp.mjs: COOP/COEP, so the page is cross-origin isolated; not the site's CSP), one fresh page per job.
 // Returns { results: { key: run }, failures: { key: reason } }.
 import { existsSync } from 'node:fs';
 import { startServer } from '../../../scripts/serve.mjs';
@@ -17,7 +17,7 @@ export async function runBrowserJobs(root, jobs) {
     return { results, failures };
   }
   const { chromium } = await import('playwright-core');
-  const server = await startServer({ root, port: 0 });
+  const server = await startServer({ root, port: 0, csp: false }); // TF.js's bundles eval, which the site's CSP forbids
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     for (const job of jobs) {
