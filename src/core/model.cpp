@@ -32,9 +32,13 @@ void LossStats::add(const LossStats& o) {
 namespace {
 
 constexpr long kMaxCapacity = 1 << 20;
-// Rows per forward unit: an expert's rows are split into fixed chunks of this many rows (rows are
-// independent in the forward pass, so the split never changes a result bit).
-constexpr int kForwardRows = 16;
+// Rows per forward unit: an expert's rows are split into chunks (rows are independent in the
+// forward pass, so the split never changes a result bit). Chunks are about a quarter of the
+// expert's rows, in multiples of 16, between 16 and 64 rows: enough units to share between
+// threads, and large enough that a GEMM call amortises packing its weight panels (64-row chunks
+// train W2 ~1.4x faster than 16-row ones on one thread). Depends on the rows only, never on the
+// thread count.
+int forward_chunk_rows(int rows) { return std::min(64, std::max(16, (rows / 4 + 15) / 16 * 16)); }
 // Rows per mixture unit (forward and backward): rows are independent there too; the loss sums are
 // added over these fixed chunks in order, so they do not depend on the thread count either.
 constexpr int kMixRows = 16;
@@ -103,7 +107,7 @@ struct Model::Impl {
   // unit is one expert's backward, or the gate's.
   static constexpr int kGateUnit = -1;
   struct RowUnit { int e, r0, rows; };
-  std::vector<RowUnit> fwd_units;           // (<= 1 + E + cap * K / kForwardRows,) expert row chunks (+ gate)
+  std::vector<RowUnit> fwd_units;           // (<= 1 + E + cap * K / 16,) expert row chunks (+ gate)
   std::vector<int> bwd_units;               // (E + 1,) every expert, then the gate
   std::vector<MixtureSums> mix_sums;        // (cap / kMixRows,) loss sums per mixture row chunk
   std::vector<std::vector<float>> worker_scratch;  // per pool worker w >= 1: (2, cap, max width)
@@ -244,7 +248,7 @@ Status Model::create(const ModelConfig& config, int capacity, std::unique_ptr<Mo
   s.dclean.assign(CE, 0.0f);
   s.scratch0.assign(cap * max_width, 0.0f);
   s.scratch1.assign(cap * max_width, 0.0f);
-  s.fwd_units.reserve(1 + s.E + chunk_count((long)pooled, kForwardRows));
+  s.fwd_units.reserve(1 + s.E + chunk_count((long)pooled, 16));
   s.bwd_units.reserve(s.E + 1);
   s.mix_sums.reserve(chunk_count(capacity, kMixRows));
   m->init_params(config.seed);
@@ -364,8 +368,8 @@ void Model::Impl::experts_forward(const float* x, int B, bool with_gate) {
   fwd_units.clear();
   if (with_gate) fwd_units.push_back(RowUnit{kGateUnit, 0, B});
   for (int e = 0; e < E; e++)
-    for (int r0 = 0; r0 < count[e]; r0 += kForwardRows)
-      fwd_units.push_back(RowUnit{e, r0, std::min(kForwardRows, count[e] - r0)});
+    for (int r0 = 0, n = forward_chunk_rows(count[e]); r0 < count[e]; r0 += n)
+      fwd_units.push_back(RowUnit{e, r0, std::min(n, count[e] - r0)});
   const bool classify = cfg.task == Task::Classification;
   ThreadPool::global().run((int)fwd_units.size(), [&](int u, int) {
     const RowUnit& r = fwd_units[u];
