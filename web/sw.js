@@ -18,12 +18,17 @@ self.addEventListener('install', (event) => {
   );
 });
 
+// Activation waits for the old caches to go, never for clients.claim(): Firefox resolves claim() only
+// once every client has taken the new controller, and a dedicated worker parked in Atomics.wait (an
+// idle pthread of the threaded build) never does, so a claim() inside waitUntil left the worker
+// 'activating' forever and every fetch it intercepts (navigations too) waiting for it. The page and
+// its training worker are controlled at once either way (docs/threads.md).
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('moe-site-') && k !== CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('moe-site-') && k !== CACHE).map((k) => caches.delete(k)))),
   );
+  self.clients.claim().catch(() => {});
 });
 
 async function fromNetwork(request, cache) {

@@ -18,9 +18,10 @@ export interface Server {
   close(): Promise<void>;
 }
 
-/** dist/site on 127.0.0.1 (a free port), optionally under a sub-path. */
-export function serve(prefix = '/'): Promise<Server> {
-  return startServer({ root: SITE_DIR, port: 0, host: '127.0.0.1', prefix });
+/** dist/site on 127.0.0.1 (a free port), optionally under a sub-path; `securityHeaders: false`
+ *  imitates a bare static host (no COOP/COEP/CSP headers: only the service worker adds them). */
+export function serve(prefix = '/', options: { securityHeaders?: boolean } = {}): Promise<Server> {
+  return startServer({ root: SITE_DIR, port: 0, host: '127.0.0.1', prefix, ...options });
 }
 
 export interface Session {
@@ -82,11 +83,17 @@ export async function waitState(page: Page, want: string, timeout = 60_000): Pro
   try {
     await page.waitForFunction((s) => document.body.dataset.state === s, { timeout, polling: 100 }, want);
   } catch {
-    const where = await page.evaluate(() => ({
-      state: document.body.dataset.state,
-      status: document.querySelector('[data-testid="status"]')?.textContent,
-      error: document.querySelector('[data-testid="error"]')?.textContent,
-    }));
+    const where = await page.evaluate(async () => {
+      const r = await Promise.race([navigator.serviceWorker.getRegistration(), new Promise<undefined>((ok) => setTimeout(ok, 2000))]);
+      const sw = (w?: ServiceWorker | null) => w && `${w.scriptURL.split('/').pop()} ${w.state}`;
+      return {
+        state: document.body.dataset.state,
+        status: document.querySelector('[data-testid="status"]')?.textContent,
+        error: document.querySelector('[data-testid="error"]')?.textContent,
+        engine: document.querySelector('#engine')?.textContent,
+        serviceWorker: r ? { active: sw(r.active), waiting: sw(r.waiting), installing: sw(r.installing), controller: sw(navigator.serviceWorker.controller) } : 'none',
+      };
+    });
     throw new Error(`[firefox] page never reached data-state="${want}": ${JSON.stringify(where)}`);
   }
 }

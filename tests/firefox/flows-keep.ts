@@ -50,7 +50,10 @@ export function keepFlows(env: Env): void {
         await server.close();
         await page.reload();
         await waitReady(page);
-        expect(await page.$eval('#engine', (e) => e.textContent)).toContain('Engine: moe-wasm');
+        // Served by the service worker (which adds COOP/COEP): isolated, so every core.
+        expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+        const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+        await waitText(page, '#engine', `SIMD128, ${cores} threads`);
         await setEpochs(page, 3);
         await trainToDone(page);
         // It trained offline: clearly above always guessing iris's majority class.

@@ -7,6 +7,7 @@ import { launchFirefox } from './firefox.mjs';
 import { cspFlows } from './flows-csp';
 import { hostileFlows } from './flows-hostile';
 import { keepFlows } from './flows-keep';
+import { threadsFlows } from './flows-threads';
 import { trainingFlows } from './flows-training';
 
 const env = {} as Env;
@@ -22,6 +23,7 @@ describe('[firefox] demo site', () => {
   });
   trainingFlows(env);
   keepFlows(env);
+  threadsFlows(env);
   hostileFlows(env);
   cspFlows(env);
 });

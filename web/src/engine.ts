@@ -3,10 +3,8 @@
 import { openWorker, type WorkerSession } from 'moe-wasm/worker';
 
 const CANCEL_GRACE_MS = 3000;
-// Every core when the page is cross-origin isolated. Not in Firefox yet: there, with the threaded
-// build, a sample chosen after a model download never loads and an offline reload does not finish
-// (tests/firefox flows-keep); until that is understood the page trains on one thread in Firefox.
-const THREADS = /\bFirefox\//.test(navigator.userAgent) ? {} : { threads: 'auto' as const };
+// Every core when the page is cross-origin isolated (the worker falls back to one thread and says why otherwise).
+const THREADS = { threads: 'auto' as const };
 
 export class Engine {
   #session: Promise<WorkerSession>;
