@@ -33,6 +33,8 @@ export interface Session {
   /** Folder of the files this test picks in file inputs (kept until the session closes: Firefox
    *  reads a picked file from disk when the page reads it, not when it is picked). */
   uploads: string;
+  /** Console errors and warnings of the page and its workers (a failed test shows them). */
+  warnings: string[];
 }
 
 const uploadDirs = new WeakMap<Page, string>();
@@ -44,8 +46,10 @@ export async function openSession(browser: Browser, origin: string): Promise<Ses
   const uploads = await mkdtemp(join(tmpdir(), 'moe-firefox-up-'));
   uploadDirs.set(page, uploads);
   const guard = newGuard();
+  const warnings: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') guard.consoleErrors.push(m.text());
+    if (m.type() === 'error' || m.type() === 'warn' || m.type() === 'warning') warnings.push(`${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => guard.consoleErrors.push(`pageerror: ${(e as Error).message ?? e}`));
   page.on('request', (r) => {
@@ -53,7 +57,7 @@ export async function openSession(browser: Browser, origin: string): Promise<Ses
   });
   await page.exposeFunction('__reportCsp', (s: string) => void guard.cspViolations.push(s));
   await page.evaluateOnNewDocument(reportCspViolations, '__reportCsp');
-  return { page, guard, context, downloads, uploads };
+  return { page, guard, context, downloads, uploads, warnings };
 }
 
 export async function closeSession(s: Session): Promise<void> {
@@ -175,6 +179,9 @@ export async function withSession(env: Env, fn: (s: Session) => Promise<void>, o
   try {
     await fn(s);
     expectClean(s.guard);
+  } catch (e) {
+    if (e instanceof Error && s.warnings.length) e.message += `\n[firefox] console errors and warnings:\n${s.warnings.join('\n')}`;
+    throw e;
   } finally {
     await closeSession(s);
   }

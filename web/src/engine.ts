@@ -1,10 +1,25 @@
 // The page's one moe-wasm/worker session (the worker that holds the datasets and the model), and
-// its replacement when a cancel is not answered in time. Also the `engine` line of the page.
+// its replacement when a cancel is not answered in time or the engine does not start. Also the `engine` line of the page.
 import { openWorker, type WorkerSession } from 'moe-wasm/worker';
 
 const CANCEL_GRACE_MS = 3000;
 // Every core when the page is cross-origin isolated (the worker falls back to one thread and says why otherwise).
 const THREADS = { threads: 'auto' as const };
+// Firefox (153 ESR) now and then never finishes starting the threaded engine: the training worker's
+// `new Worker()` for its thread pool does not return (about one page load in 40 in the Firefox flows;
+// not understood yet, see docs/threads.md). A start slower than this is given up (the stuck worker is
+// ended if it ever answers) and tried once more; a second stuck start falls back to one thread.
+const START_MS = 20_000;
+const SLOW_START = 'the threaded engine did not start in time';
+
+/** The session `open` resolves to, or null when it has not started within START_MS (it is ended if it starts later). */
+async function startWithin(open: Promise<WorkerSession>): Promise<WorkerSession | null> {
+  let timer = 0;
+  const late = new Promise<null>((resolve) => { timer = window.setTimeout(() => resolve(null), START_MS); });
+  const s = await Promise.race([open, late]).finally(() => window.clearTimeout(timer));
+  if (s === null) void open.then((w) => w.terminate(SLOW_START), () => undefined);
+  return s;
+}
 
 export class Engine {
   #session: Promise<WorkerSession>;
@@ -14,17 +29,27 @@ export class Engine {
   }
 
   #open(): Promise<WorkerSession> {
-    const s = openWorker(THREADS);  // every core when the page is cross-origin isolated
+    const s = this.#start();
     s.then(
-      async (w) => {
-        const e = await w.engine;
+      async ({ session, why: fallback }) => {
+        const e = await session.engine;
         const simd = e.simd ? 'WebAssembly SIMD128' : 'baseline WebAssembly (no SIMD)';
-        const why = e.threadsReason ? ` (${e.threadsReason})` : '';
+        const reason = fallback ?? e.threadsReason;
+        const why = reason ? ` (${reason})` : '';
         this.line.textContent = `Engine: moe-wasm ${e.version}, ${simd}, ${e.threads} thread${e.threads === 1 ? why : 's'}, running in a Web Worker.`;
       },
       () => { this.line.textContent = 'Engine: failed to load.'; },
     );
-    return s;
+    return s.then(({ session }) => session);
+  }
+
+  /** Every core when isolated; a start that hangs twice gives a single-thread session and says why. */
+  async #start(): Promise<{ session: WorkerSession; why?: string }> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const session = await startWithin(openWorker(THREADS));
+      if (session) return { session };
+    }
+    return { session: await openWorker(), why: SLOW_START };
   }
 
   get session(): Promise<WorkerSession> { return this.#session; }
