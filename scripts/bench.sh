@@ -19,4 +19,7 @@ fi
 bash scripts/build.sh
 cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/native -j "$(nproc)" --target bench_kernels bench_train bench_csv
+# The same core for SSE4.1 only (128-bit vectors, like wasm SIMD128): the same-width native reference.
+cmake -S . -B build/native-sse41 -DCMAKE_BUILD_TYPE=Release -DMOE_NATIVE_ARCH=OFF -DMOE_BUILD_TESTS=OFF -DCMAKE_CXX_FLAGS=-msse4.1 >/dev/null
+cmake --build build/native-sse41 -j "$(nproc)" --target bench_train
 node tests/bench/run.mjs

@@ -29,7 +29,8 @@ export function renderReport(r) {
   if (r.threadsProjection) {
     const pct = (v) => (v === null || v === undefined ? '-' : `${(100 * v).toFixed(1)}%`);
     const x = (v) => (v === null || v === undefined ? '-' : `${v.toFixed(2)}x`);
-    out.push('', 'Threads: serial fraction s from the measured 2-thread speed-up (S2 = 1 / (s + (1 - s) / 2)), and Amdahl\'s projection to 8 cores:', '');
+    out.push('', 'Threads: for the Node and Chromium rows, the serial fraction s comes from the measured 2-thread speed-up (S2 = 1 / (s + (1 - s) / 2)) and the 8-core figure is Amdahl\'s law. ' +
+      'For the native 1-thread profile rows, s is the measured time outside parallel jobs, and the 2- and 8-thread figures schedule the measured units onto 2 and 8 threads (load imbalance included, wake-up costs not):', '');
     out.push(table(['workload', '2 threads / 1', 'serial fraction', 'projected 8 threads / 1'],
       Object.entries(r.threadsProjection).map(([w, p]) => [w, x(p.speedup2), pct(p.serialFraction), x(p.projected8)]), ['l', 'r', 'r', 'r']));
   }

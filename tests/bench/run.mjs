@@ -45,6 +45,13 @@ const PEERS = [
   { name: 'moe-wasm-baseline', workloads: ['w1', 'w2', 'w3'], cmd: (w) => node('peer-moe.mjs', moeArgs(w, 'baseline')) },
   { name: 'native (C++ core, -march=native)', all: ['w1', 'w2', 'w3'],
     cmd: () => [join(root, 'build/native/bench_train'), ['--data', dataDir, '--json', '--epochs', String(epochsFor.w1), '--heavy-epochs', String(epochsFor.w2), '--w2-rows', String(heavyRows)]] },
+  // The same core built for SSE4.1 only: 128-bit vectors like wasm SIMD128, so wasm / this ratio is
+  // what the wasm code costs at the same vector width (the -march=native build may use AVX-512).
+  { name: 'native (C++ core, -msse4.1)', all: ['w1', 'w2', 'w3'],
+    cmd: () => [join(root, 'build/native-sse41/bench_train'), ['--data', dataDir, '--json', '--epochs', String(epochsFor.w1), '--heavy-epochs', String(epochsFor.w2), '--w2-rows', String(heavyRows)]] },
+  // One thread with the pool's profile: every unit timed, the step projected onto 2..8 threads.
+  { name: 'native 1-thread profile', all: ['w1', 'w2', 'w3'],
+    cmd: () => [join(root, 'build/native/bench_train'), ['--data', dataDir, '--json', '--threads', '1', '--profile', '--epochs', String(epochsFor.w1), '--heavy-epochs', String(epochsFor.w2), '--w2-rows', String(heavyRows)]] },
   { name: 'tfjs-wasm', workloads: ['w1', 'w2'], cmd: (w) => node('peer-tfjs.mjs', tfjsArgs(w, 'wasm')),
     skip: { w3: 'no top-k gating in the TF.js Layers model (W3 is moe-wasm top-2 vs its own dense gate)' } },
   { name: 'tfjs-cpu', workloads: ['w1'], cmd: (w) => node('peer-tfjs.mjs', tfjsArgs(w, 'cpu')),
@@ -221,10 +228,19 @@ const kernelRows = Object.values(hardware?.summary.rows ?? {}).filter((x) => x.w
 const kernelsW2 = kernelRows.length ? Math.exp(kernelRows.reduce((a, x) => a + Math.log(x['ours wasm']), 0) / kernelRows.length) : null;
 goals.push(
   { goal: 'W1 moe-wasm SIMD 1 thread / native build of the same core', value: div(sps('w1', 'moe-wasm-simd'), sps('w1', 'native (C++ core, -march=native)')), target: 0.8, unit: 'x' },
+  { goal: 'W1 moe-wasm SIMD 1 thread / native -msse4.1 build (same 128-bit vectors)', value: div(sps('w1', 'moe-wasm-simd'), sps('w1', 'native (C++ core, -msse4.1)')), target: 0.8, unit: 'x' },
   { goal: 'W2 moe-wasm SIMD 1 thread GFLOP/s / wasm SIMD kernels\' GFLOP/s on W2 shapes (geomean)', value: div(gflops['w2 moe-wasm-simd'], kernelsW2), target: 0.8, unit: 'x' },
 );
 const projection = (speedup) => ({ speedup2: speedup, serialFraction: serialFraction(speedup), projected8: amdahl8(speedup) });
+// The native profile: serial fraction and speed-ups from the measured units of a 1-thread run.
+const profiled = (w) => {
+  const runs = results[w]?.['native 1-thread profile']?.filter((r) => r.projectedSpeedup) ?? [];
+  if (!runs.length) return null;
+  const mid = (f) => median(runs.map(f));
+  return { speedup2: mid((r) => r.projectedSpeedup['2']), serialFraction: mid((r) => r.serialFraction), projected8: mid((r) => r.projectedSpeedup['8']), fromProfile: true };
+};
 const threadsProjection = {
+  ...Object.fromEntries(['w1', 'w2', 'w3'].map((w) => [`${w} native, 1-thread profile`, profiled(w)]).filter(([, v]) => v)),
   ...Object.fromEntries(['w1', 'w2'].map((w) => [`${w} Node`, projection(speedup2[w])])),
   ...Object.fromEntries(['w1', 'w2'].map((w) => [`${w} Chromium`, projection(speedup2Chromium[w])])),
 };
