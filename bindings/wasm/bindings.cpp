@@ -69,9 +69,9 @@ val dataset_val(const moe::Status& status, const moe::Dataset& ds) {
 
 val read_csv(const val& bytes_js, const val& options) {
   size_t n = 0;
-  const std::unique_ptr<uint8_t[]> bytes = copy_in_bytes(bytes_js, &n);
+  std::unique_ptr<uint8_t[]> bytes = copy_in_bytes(bytes_js, &n);
   moe::Dataset ds;
-  const moe::Status s = moe::read_csv(bytes.get(), n, csv_options(options), &ds);
+  const moe::Status s = moe::read_csv(std::move(bytes), n, csv_options(options), &ds);
   return dataset_val(s, ds);
 }
 

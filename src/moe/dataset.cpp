@@ -223,4 +223,13 @@ Status read_csv(const uint8_t* bytes, size_t len, const CsvOptions& options, Dat
   return s.finish(out);
 }
 
+Status read_csv(std::unique_ptr<uint8_t[]> bytes, size_t len, const CsvOptions& options, Dataset* out) {
+  CsvOptions o = options;
+  o.expected_bytes = len;
+  CsvStream s(o);
+  MOE_RETURN_IF_ERROR(s.feed(bytes.get(), len));
+  bytes.reset();  // the stream keeps no pointer into the text once feed returns
+  return s.finish(out);
+}
+
 }  // namespace moe

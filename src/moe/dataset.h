@@ -82,6 +82,9 @@ struct Dataset {
 
 // Reads a whole CSV held in memory. On error `out` is left empty and the Status names where/what.
 Status read_csv(const uint8_t* bytes, size_t len, const CsvOptions& options, Dataset* out);
+// The same, taking the bytes over: they are freed once parsed, before the matrix is encoded, so the
+// encoded matrix can reuse their memory (the peak holds the columns and the text or the matrix).
+Status read_csv(std::unique_ptr<uint8_t[]> bytes, size_t len, const CsvOptions& options, Dataset* out);
 
 // Chunked reading: feed() the file in pieces of any size (e.g. from File.stream()), then finish().
 // Memory: ~4 bytes per cell plus one row of text, never the whole text. After an error every call

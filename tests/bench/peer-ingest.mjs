@@ -31,14 +31,15 @@ const code = (v, map) => {
   return c;
 };
 
-let result, baselineRss, ms;
+let result, baselineRss, ms, cpu; // cpu: user + system time of every thread of the process (GC helpers too)
 if (peer === 'moe-stream') {
   const { init, Dataset } = await import(new URL('../../dist/index.js', import.meta.url).href);
   await init();
   baselineRss = rssMB();
-  const t0 = performance.now();
+  const c0 = process.cpuUsage(), t0 = performance.now();
   const ds = await Dataset.fromStream(createReadStream(file, { highWaterMark: 1 << 20 }));
   ms = performance.now() - t0;
+  cpu = process.cpuUsage(c0);
   result = { n: ds.numRows, d: ds.numFeatures, out: ds.features };
 } else {
   const bytes = new Uint8Array(readFileSync(file));
@@ -46,22 +47,24 @@ if (peer === 'moe-stream') {
     const { init, Dataset } = await import(new URL('../../dist/index.js', import.meta.url).href);
     await init();
     baselineRss = rssMB();
-    const t0 = performance.now();
+    const c0 = process.cpuUsage(), t0 = performance.now();
     const ds = Dataset.fromCSV(bytes);
     ms = performance.now() - t0;
+    cpu = process.cpuUsage(c0);
     result = { n: ds.numRows, d: ds.numFeatures, out: ds.features };
   } else if (peer === 'papaparse') {
     const Papa = (await import('papaparse')).default;
     baselineRss = rssMB();
-    const t0 = performance.now();
+    const c0 = process.cpuUsage(), t0 = performance.now();
     const text = new TextDecoder().decode(bytes);
     const parsed = Papa.parse(text, { dynamicTyping: true, skipEmptyLines: true });
     result = toMatrix(parsed.data, (v, map) => (typeof v === 'number' ? v : v === null || v === '' ? NaN : code(v, map)));
     ms = performance.now() - t0;
+    cpu = process.cpuUsage(c0);
   } else if (peer === 'd3-dsv') {
     const { csvParseRows } = await import('d3-dsv');
     baselineRss = rssMB();
-    const t0 = performance.now();
+    const c0 = process.cpuUsage(), t0 = performance.now();
     const rows = csvParseRows(new TextDecoder().decode(bytes));
     result = toMatrix(rows, (v, map) => {
       if (v === '') return NaN;
@@ -69,6 +72,7 @@ if (peer === 'moe-stream') {
       return Number.isNaN(x) ? code(v, map) : x;
     });
     ms = performance.now() - t0;
+    cpu = process.cpuUsage(c0);
   } else {
     throw new Error(`peer-ingest: unknown --peer=${peer} (moe-bytes, moe-stream, papaparse, d3-dsv)`);
   }
@@ -78,5 +82,5 @@ if (!(result.out instanceof Float32Array) || result.out.length !== result.n * re
 }
 console.log(JSON.stringify({
   peer, file: file.split('/').pop(), megabytes: fileBytes / 1e6, rows: result.n, columns: result.d, ms,
-  mbPerSecond: fileBytes / 1e6 / (ms / 1000), peakRssMB: process.resourceUsage().maxRSS / 1024, baselineRssMB: baselineRss,
+  mbPerSecond: fileBytes / 1e6 / (ms / 1000), mbPerCpuSecond: fileBytes / 1e6 / ((cpu.user + cpu.system) / 1e6), peakRssMB: process.resourceUsage().maxRSS / 1024, baselineRssMB: baselineRss,
 }));

@@ -74,12 +74,14 @@ export function renderReport(r) {
       const pp = peers.papaparse;
       for (const [p, s] of Object.entries(peers)) {
         irows.push([`${kind} (${f0(s.megabytes)} MB, ${f0(s.rows)} rows)`, p, f1(s.mbPerSecond), `${f1(s.min)}-${f1(s.max)}`, f0(s.peakRssMB),
-          pp ? `${f2(s.mbPerSecond / pp.mbPerSecond)}x` : '-', pp && s.peakRssMB ? `${f2(s.peakRssMB / pp.peakRssMB)}` : '-']);
+          pp ? `${f2(s.mbPerSecond / pp.mbPerSecond)}x` : '-', pp && s.peakRssMB ? `${f2(s.peakRssMB / pp.peakRssMB)}` : '-',
+          f1(s.mbPerCpuSecond), pp?.mbPerCpuSecond && s.mbPerCpuSecond ? `${f2(s.mbPerCpuSecond / pp.mbPerCpuSecond)}x` : '-']);
       }
     }
-    out.push(table(['file', 'peer', 'MB/s', 'min-max', 'peak RSS MB', 'speed vs papaparse', 'RSS vs papaparse'], irows, ['l', 'l', 'r', 'r', 'r', 'r', 'r']));
+    out.push(table(['file', 'peer', 'MB/s', 'min-max', 'peak RSS MB', 'speed vs papaparse', 'RSS vs papaparse', 'MB per CPU s', 'per CPU s vs papaparse'], irows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
     out.push('\nmoe-bytes = Dataset.fromCSV(bytes) (type inference, imputation, standardisation, one-hot); moe-stream = Dataset.fromStream(file, 1 MB chunks, ' +
-      'timed including the file read); native read_csv = the same C++ parser and encoding, native -march=native, no wasm/JS around it (thread CPU time); papaparse / d3-dsv = decode + parse + convert (strings to category codes, empty to NaN). Peak RSS includes the 100 MB input for all but moe-stream.');
+      'timed including the file read); native read_csv = the same C++ parser and encoding, native -march=native, no wasm/JS around it (thread CPU time); papaparse / d3-dsv = decode + parse + convert (strings to category codes, empty to NaN). Peak RSS includes the 100 MB input for all but moe-stream. ' +
+      'MB per CPU s: the same bytes over the process\'s user + system CPU time (all its threads), steadier than MB/s when the machine is shared; native read_csv gives thread CPU time only.');
   }
 
   if (r.hardware) {

@@ -172,7 +172,8 @@ for (const [kind, peers] of Object.entries(ingest)) {
   for (const [p, runs] of Object.entries(peers)) {
     const v = runs.map((r) => r.mbPerSecond);
     (ingestSummary[kind] ??= {})[p] = {
-      mbPerSecond: median(v), min: Math.min(...v), max: Math.max(...v), peakRssMB: runs[0].peakRssMB ? median(runs.map((r) => r.peakRssMB)) : null,
+      mbPerSecond: median(v), min: Math.min(...v), max: Math.max(...v),
+      mbPerCpuSecond: runs.every((r) => r.mbPerCpuSecond) ? median(runs.map((r) => r.mbPerCpuSecond)) : null, peakRssMB: runs[0].peakRssMB ? median(runs.map((r) => r.peakRssMB)) : null,
       megabytes: runs[0].megabytes, rows: runs[0].rows, columns: runs[0].columns,
     };
   }
