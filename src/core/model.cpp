@@ -104,11 +104,10 @@ struct Model::Impl {
   // Parallel units (thread_pool.h): results never depend on the thread count, because each unit
   // writes only its own rows or its own expert's gradients.
   // A forward unit is a row chunk of expert e, or the whole gate when e == kGateUnit; a backward
-  // unit is one expert's backward, or the gate's.
+  // unit is one expert's backward, or the gate's (unit E).
   static constexpr int kGateUnit = -1;
   struct RowUnit { int e, r0, rows; };
   std::vector<RowUnit> fwd_units;           // (<= 1 + E + cap * K / 16,) expert row chunks (+ gate)
-  std::vector<int> bwd_units;               // (E + 1,) every expert, then the gate
   std::vector<MixtureSums> mix_sums;        // (cap / kMixRows,) loss sums per mixture row chunk
   std::vector<std::vector<float>> worker_scratch;  // per pool worker w >= 1: (2, cap, max width)
   int max_width = 0;
@@ -249,7 +248,6 @@ Status Model::create(const ModelConfig& config, int capacity, std::unique_ptr<Mo
   s.scratch0.assign(cap * max_width, 0.0f);
   s.scratch1.assign(cap * max_width, 0.0f);
   s.fwd_units.reserve(1 + s.E + chunk_count((long)pooled, 16));
-  s.bwd_units.reserve(s.E + 1);
   s.mix_sums.reserve(chunk_count(capacity, kMixRows));
   m->init_params(config.seed);
   *out = std::move(m);
@@ -444,13 +442,11 @@ void Model::Impl::backward(const float* x, int B) {
   // Every expert's backward and the gate's are independent (each writes its own gradients).
   const float* p = params.data();
   float* g = grads.data();
-  bwd_units.clear();
-  for (int e = 0; e < E; e++) bwd_units.push_back(e);
-  bwd_units.push_back(kGateUnit);
   const int workers = pool.threads();
   while ((int)worker_scratch.size() < workers - 1) worker_scratch.emplace_back(2 * (std::size_t)cap * max_width, 0.0f);
-  pool.run((int)bwd_units.size(), [&](int u, int w) {
-    const int e = bwd_units[u];
+  // Units 0..E-1 are the experts, unit E the gate.
+  pool.run(E + 1, [&](int u, int w) {
+    const int e = u < E ? u : kGateUnit;
     const auto range = param_range(e);
     std::fill(g + range.first, g + range.second, 0.0f);
     if (e == kGateUnit) {
