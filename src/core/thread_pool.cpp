@@ -1,6 +1,7 @@
-// ThreadPool: a job is (task, ctx, units) published under a mutex with a new generation; units are
-// claimed through one 64-bit counter holding (generation, next unit), so a worker holding a stale
-// job can never run a unit of the next one. Workers spin briefly for the next job, then sleep.
+// ThreadPool: a job is (task, ctx, units) published under a mutex with a new generation; each
+// thread's share of the units is claimed through a 64-bit counter holding (generation, next unit),
+// so a worker holding a stale job can never run a unit of the next one. Workers spin briefly for
+// the next job, then sleep.
 #include "core/thread_pool.h"
 
 #include <chrono>
@@ -47,22 +48,30 @@ Status ThreadPool::set_threads(int n) {
   std::lock_guard<std::mutex> run_lock(run_mutex_);
   if (n == threads_) return Status::ok();
   stop_workers();
+  threads_ = n;  // before the workers start: drain() splits every job into threads_ shares
   workers_.reserve(n - 1);
   for (int w = 1; w < n; w++) workers_.emplace_back([this, w] { worker_loop(w); });
-  threads_ = n;
   return Status::ok();
 }
 
 void ThreadPool::drain(uint64_t gen, Task task, void* ctx, int units, int worker) {
   const uint64_t tag = gen << 32;
-  uint64_t v = claim_.load(std::memory_order_acquire);
-  for (;;) {
-    if ((v & ~0xffffffffull) != tag || (int)(v & 0xffffffffull) >= units) return;
-    if (!claim_.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel)) continue;
-    task(ctx, (int)(v & 0xffffffffull), worker);
-    done_.fetch_add(1, std::memory_order_release);
-    v = claim_.load(std::memory_order_acquire);
+  const int threads = threads_;
+  int finished = 0;  // reported once at the end: one write to done_'s line per thread and job
+  for (int k = 0; k < threads; k++) {
+    const int t = (worker + k) % threads;  // own share first, then the next threads' rest
+    const int end = share_begin(units, threads, t + 1);
+    std::atomic<uint64_t>& claim = shares_[t].claim;
+    uint64_t v = claim.load(std::memory_order_acquire);
+    for (;;) {
+      if ((v & ~0xffffffffull) != tag || (int)(v & 0xffffffffull) >= end) break;
+      if (!claim.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel)) continue;
+      task(ctx, (int)(v & 0xffffffffull), worker);
+      finished++;
+      v = claim.load(std::memory_order_acquire);
+    }
   }
+  if (finished > 0) done_.fetch_add(finished, std::memory_order_release);
 }
 
 void ThreadPool::worker_loop(int worker) {
@@ -110,14 +119,20 @@ void ThreadPool::run_profiled(int units, Task task, void* ctx) {
   profile_.jobs++;
   for (int u = 0; u < units; u++) profile_.job_seconds += unit_seconds_[u];
   for (int t = 1; t <= kProfileThreads; t++) {
-    double busy[kProfileThreads] = {};  // when each of the t threads is free again
+    // drain() on t threads: the thread free first claims the next unit of its own share, else of
+    // the next share with units left.
+    double free_at[kProfileThreads] = {};
+    int next[kProfileThreads];
+    for (int w = 0; w < t; w++) next[w] = share_begin(units, t, w);
     double end = 0;
-    for (int u = 0; u < units; u++) {
-      int first = 0;
-      for (int w = 1; w < t; w++)
-        if (busy[w] < busy[first]) first = w;
-      busy[first] += unit_seconds_[u];
-      end = busy[first] > end ? busy[first] : end;
+    for (int left = units; left > 0; left--) {
+      int w = 0;
+      for (int o = 1; o < t; o++)
+        if (free_at[o] < free_at[w]) w = o;
+      int from = w;
+      while (next[from] >= share_begin(units, t, from + 1)) from = (from + 1) % t;
+      free_at[w] += unit_seconds_[next[from]++];
+      end = free_at[w] > end ? free_at[w] : end;
     }
     profile_.makespan_seconds[t - 1] += end;
   }
@@ -144,7 +159,7 @@ void ThreadPool::run_raw(int units, Task task, void* ctx) {
     ctx_ = ctx;
     units_ = units;
     done_.store(0);
-    claim_.store(gen << 32);
+    for (int t = 0; t < threads_; t++) shares_[t].claim.store(gen << 32 | (uint64_t)share_begin(units, threads_, t));
     generation_.store(gen);
   }
   if (sleepers_.load() > 0) {

@@ -2,6 +2,9 @@
 // (experts, fixed row chunks, fixed parameter blocks) on several cores. Threads are created when the
 // count changes, never per step. Callers keep results thread-count independent: a unit writes only
 // its own outputs and any reduction is summed over the fixed units in order, never per thread.
+// Thread t first runs the t-th contiguous share of a job's units, then helps with the others' rest:
+// every step puts the same units (the same experts, rows and parameter blocks) on the same core, so
+// a small step's data stays in that core's cache instead of moving between cores each job.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -33,8 +36,8 @@ class ThreadPool {
 
   // Profiling for the bench's projection to more cores. While on, a 1-thread pool times every unit
   // of every job and adds, per job, how long its units would take on T = 1..kProfileThreads
-  // threads when each unit in order goes to the first free thread (what drain() does, without the
-  // cost of waking threads). Wall-clock times: measure on an idle machine (another process taking
+  // threads scheduled as drain() does (own share first, then the others' rest), without the cost of
+  // waking threads. Wall-clock times: measure on an idle machine (another process taking
   // the core mid-unit inflates that unit). Off by default; costs two clock reads per unit when on.
   static constexpr int kProfileThreads = 8;
   struct Profile {
@@ -57,7 +60,8 @@ class ThreadPool {
   using Task = void (*)(void* ctx, int unit, int worker);
   void run_raw(int units, Task task, void* ctx);
   void worker_loop(int worker);
-  // Claims and runs units of job `gen` until none is left (or a newer job replaced it).
+  // Claims and runs units of job `gen` until none is left (or a newer job replaced it): first from
+  // worker's own share, then from the other threads' shares in turn.
   void drain(uint64_t gen, Task task, void* ctx, int units, int worker);
   void stop_workers();
 
@@ -74,15 +78,25 @@ class ThreadPool {
   Task task_ = nullptr;
   void* ctx_ = nullptr;
   int units_ = 0;
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<uint64_t> claim_{0};     // (generation << 32) | next unit to claim
-  std::atomic<int> done_{0};           // units of the current job finished
-  std::atomic<bool> quit_{false};
+  // Every counter the threads poll or bump has a cache line of its own, so a thread spinning on one
+  // does not pull away the line another is claiming units on.
+  alignas(64) std::atomic<uint64_t> generation_{0};
+  alignas(64) std::atomic<int> done_{0};           // units of the current job finished
+  alignas(64) std::atomic<bool> quit_{false};
+  // Thread t's share of the job: units [share_begin(t), share_begin(t + 1)); claim_ holds
+  // (generation << 32) | next unclaimed unit of it.
+  struct alignas(64) Share {
+    std::atomic<uint64_t> claim{0};
+  };
+  Share shares_[kMaxThreads];
   // Sleeping workers wait here after spinning a while without a new job.
   std::mutex sleep_mutex_;
   std::condition_variable wake_;
   std::atomic<int> sleepers_{0};
 };
+
+// Thread t's first unit when `units` units are split into `threads` contiguous shares.
+inline int share_begin(int units, int threads, int t) { return (int)((long)units * t / threads); }
 
 // Fixed-size chunks of [0, n): chunk c covers [c * size, min(n, (c + 1) * size)).
 inline int chunk_count(long n, long size) { return n <= 0 ? 0 : (int)((n + size - 1) / size); }
