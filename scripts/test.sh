@@ -8,7 +8,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
-stage() { printf '\n=== %s (%ds elapsed) ===\n' "$1" $((SECONDS - started)); }
+# Each stage's header shows the time so far; the last one ("done") also lists every stage's seconds.
+times=() current="" since=$SECONDS
+stage() {
+  [ -n "$current" ] && times+=("$current $((SECONDS - since))s")
+  current="$1" since=$SECONDS
+  printf '\n=== %s (%ds elapsed) ===\n' "$1" $((SECONDS - started))
+  if [ "$1" = done ]; then printf '  %s\n' "${times[@]}"; fi
+}
 stage bootstrap;       bash scripts/bootstrap.sh
 stage "native suite";  bash scripts/test-native.sh
 stage "kernel paths";  bash scripts/test-kernels.sh   # SSE4.1-only native, wasm SIMD128 and baseline under Node
