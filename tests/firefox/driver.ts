@@ -38,6 +38,7 @@ export interface Session {
 }
 
 const uploadDirs = new WeakMap<Page, string>();
+const FIREFOX_START_MS = 8_000;
 
 export async function openSession(browser: Browser, origin: string): Promise<Session> {
   const downloads = await mkdtemp(join(tmpdir(), 'moe-firefox-dl-'));
@@ -57,6 +58,9 @@ export async function openSession(browser: Browser, origin: string): Promise<Ses
   });
   await page.exposeFunction('__reportCsp', (s: string) => void guard.cspViolations.push(s));
   await page.evaluateOnNewDocument(reportCspViolations, '__reportCsp');
+  // The page's test-only start timeout (web/src/engine.ts): Firefox's own stuck threaded start (about
+  // one load in 40) is retried after 8 s instead of 20 s; a healthy start here takes 1-2 s.
+  await page.evaluateOnNewDocument((ms: number) => { (globalThis as { __moeStartMs?: number }).__moeStartMs = ms; }, FIREFOX_START_MS);
   return { page, guard, context, downloads, uploads, warnings };
 }
 

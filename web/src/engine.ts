@@ -10,8 +10,9 @@ const THREADS = { threads: 'auto' as const };
 // not understood yet, see docs/threads.md). A start slower than this is given up (the stuck worker is
 // ended if it ever answers) and tried once more; a second stuck start falls back to one thread.
 // Test-only knob: a number in `globalThis.__moeStartMs`, set before the page's scripts run (Playwright's
-// addInitScript in tests/browser/threads-start.spec.ts), replaces the 20 s so the spec need not wait it
-// out. Nothing in the site sets it and no address or storage reaches it: users always get 20 s.
+// addInitScript in tests/browser/threads-start.spec.ts, a preload script in tests/firefox/driver.ts),
+// replaces the 20 s so tests need not wait it out. Nothing in the site sets it and no address or storage
+// reaches it: users always get 20 s.
 const USER_START_MS = 20_000;
 const START_MS = startTimeout((globalThis as { __moeStartMs?: unknown }).__moeStartMs);
 const SLOW_START = 'the threaded engine did not start in time';
