@@ -50,7 +50,10 @@ Status ThreadPool::set_threads(int n) {
   stop_workers();
   threads_ = n;  // before the workers start: drain() splits every job into threads_ shares
   workers_.reserve(n - 1);
-  for (int w = 1; w < n; w++) workers_.emplace_back([this, w] { worker_loop(w); });
+  // Workers start having seen the last job: it ran on the old thread count, and its shares'
+  // counters are not exhausted under the new count's split, so a worker must never drain it.
+  const uint64_t last = generation_.load();
+  for (int w = 1; w < n; w++) workers_.emplace_back([this, w, last] { worker_loop(w, last); });
   return Status::ok();
 }
 
@@ -74,9 +77,8 @@ void ThreadPool::drain(uint64_t gen, Task task, void* ctx, int units, int worker
   if (finished > 0) done_.fetch_add(finished, std::memory_order_release);
 }
 
-void ThreadPool::worker_loop(int worker) {
+void ThreadPool::worker_loop(int worker, uint64_t seen) {
   t_worker = worker;
-  uint64_t seen = 0;
   for (;;) {
     const auto t0 = std::chrono::steady_clock::now();
     for (int spins = 0; generation_.load() == seen && !quit_.load(); spins++) {
@@ -154,7 +156,7 @@ void ThreadPool::run_raw(int units, Task task, void* ctx) {
   {
     std::lock_guard<std::mutex> lk(job_mutex_);
     gen = (generation_.load() + 1) & 0xffffffffull;
-    if (gen == 0) gen = 1;  // 0 is the workers' initial "seen"
+    if (gen == 0) gen = 1;  // 0 is the generation before the first job
     task_ = task;
     ctx_ = ctx;
     units_ = units;

@@ -59,7 +59,7 @@ class ThreadPool {
  private:
   using Task = void (*)(void* ctx, int unit, int worker);
   void run_raw(int units, Task task, void* ctx);
-  void worker_loop(int worker);
+  void worker_loop(int worker, uint64_t seen);  // seen: the last job published before it started
   // Claims and runs units of job `gen` until none is left (or a newer job replaced it): first from
   // worker's own share, then from the other threads' shares in turn.
   void drain(uint64_t gen, Task task, void* ctx, int units, int worker);
