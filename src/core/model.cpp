@@ -34,11 +34,12 @@ namespace {
 constexpr long kMaxCapacity = 1 << 20;
 // Rows per forward unit: an expert's rows are split into chunks (rows are independent in the
 // forward pass, so the split never changes a result bit). Chunks are about a quarter of the
-// expert's rows, in multiples of 16, between 16 and 64 rows: enough units to share between
-// threads, and large enough that a GEMM call amortises packing its weight panels (64-row chunks
-// train W2 ~1.4x faster than 16-row ones on one thread). Depends on the rows only, never on the
-// thread count.
-int forward_chunk_rows(int rows) { return std::min(64, std::max(32, (rows / 4 + 15) / 16 * 16)); }
+// expert's rows, in multiples of 16, between kMinForwardRows and 64 rows: large enough that a GEMM
+// call amortises packing its weight panels (64-row chunks train W2 ~1.4x faster than 16-row ones on
+// one thread), and a small expert (the seed model's 32 rows) stays one unit, kept on one core by the
+// pool's shares. Depends on the rows only, never on the thread count.
+constexpr int kMinForwardRows = 32;
+int forward_chunk_rows(int rows) { return std::min(64, std::max(kMinForwardRows, (rows / 4 + 15) / 16 * 16)); }
 // Rows per mixture unit (forward and backward): rows are independent there too; the loss sums are
 // added over these fixed chunks in order, so they do not depend on the thread count either.
 constexpr int kMixRows = 16;
@@ -107,7 +108,7 @@ struct Model::Impl {
   // unit is one expert's backward, or the gate's (unit E).
   static constexpr int kGateUnit = -1;
   struct RowUnit { int e, r0, rows; };
-  std::vector<RowUnit> fwd_units;           // (<= 1 + E + cap * K / 16,) expert row chunks (+ gate)
+  std::vector<RowUnit> fwd_units;           // (<= 1 + E + cap * K / kMinForwardRows,) expert row chunks (+ gate)
   std::vector<MixtureSums> mix_sums;        // (cap / kMixRows,) loss sums per mixture row chunk
   std::vector<std::vector<float>> worker_scratch;  // per pool worker w >= 1: (2, cap, max width)
   int max_width = 0;
@@ -247,7 +248,7 @@ Status Model::create(const ModelConfig& config, int capacity, std::unique_ptr<Mo
   s.dclean.assign(CE, 0.0f);
   s.scratch0.assign(cap * max_width, 0.0f);
   s.scratch1.assign(cap * max_width, 0.0f);
-  s.fwd_units.reserve(1 + s.E + chunk_count((long)pooled, 16));
+  s.fwd_units.reserve(1 + s.E + chunk_count((long)pooled, kMinForwardRows));
   s.mix_sums.reserve(chunk_count(capacity, kMixRows));
   m->init_params(config.seed);
   *out = std::move(m);

@@ -83,7 +83,7 @@ class ThreadPool {
   alignas(64) std::atomic<uint64_t> generation_{0};
   alignas(64) std::atomic<int> done_{0};           // units of the current job finished
   alignas(64) std::atomic<bool> quit_{false};
-  // Thread t's share of the job: units [share_begin(t), share_begin(t + 1)); claim_ holds
+  // Thread t's share of the job: units [share_begin(t), share_begin(t + 1)); its claim holds
   // (generation << 32) | next unclaimed unit of it.
   struct alignas(64) Share {
     std::atomic<uint64_t> claim{0};

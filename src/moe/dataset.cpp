@@ -215,21 +215,29 @@ Status CsvStream::finish(Dataset* out) {
 uint64_t CsvStream::bytes_read() const { return impl_->bytes; }
 int64_t CsvStream::rows_read() const { return impl_->table ? impl_->table->rows() : impl_->rows_done; }
 
-Status read_csv(const uint8_t* bytes, size_t len, const CsvOptions& options, Dataset* out) {
+namespace {
+
+// One whole-text read: the text in one feed, then the encoding. `owned`, when given, holds the text
+// and is freed between the two (the stream keeps no pointer into the text once feed returns).
+Status read_whole(const uint8_t* bytes, size_t len, const CsvOptions& options, Dataset* out,
+                  std::unique_ptr<uint8_t[]>* owned) {
   CsvOptions o = options;
   o.expected_bytes = len;
   CsvStream s(o);
   MOE_RETURN_IF_ERROR(s.feed(bytes, len));
+  if (owned) owned->reset();
   return s.finish(out);
 }
 
+}  // namespace
+
+Status read_csv(const uint8_t* bytes, size_t len, const CsvOptions& options, Dataset* out) {
+  return read_whole(bytes, len, options, out, nullptr);
+}
+
 Status read_csv(std::unique_ptr<uint8_t[]> bytes, size_t len, const CsvOptions& options, Dataset* out) {
-  CsvOptions o = options;
-  o.expected_bytes = len;
-  CsvStream s(o);
-  MOE_RETURN_IF_ERROR(s.feed(bytes.get(), len));
-  bytes.reset();  // the stream keeps no pointer into the text once feed returns
-  return s.finish(out);
+  const uint8_t* text = bytes.get();
+  return read_whole(text, len, options, out, &bytes);
 }
 
 }  // namespace moe

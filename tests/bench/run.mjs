@@ -32,6 +32,8 @@ const ingestFiles = only.has('ingest') ? prepareIngest(dataDir) : {};
 const node = (script, extra) => ['node', [join(root, 'tests/bench', script), `--data=${dataDir}`, ...extra]];
 const torch = (extra) => ['/usr/bin/python3', [join(root, 'tests/bench/peer_torch.py'), '--data', dataDir, ...extra]];
 const moeArgs = (w, build, t = 1) => [`--workload=${w}`, `--epochs=${epochsFor[w]}`, `--rows=${rowsFor[w]}`, `--build=${build}`, `--threads=${t}`];
+// bench_train (native): every workload in one run, with the same epochs and rows as the wasm peers.
+const nativeArgs = () => ['--data', dataDir, '--json', '--epochs', String(epochsFor.w1), '--heavy-epochs', String(epochsFor.w2), '--w2-rows', String(heavyRows)];
 const tfjsArgs = (w, backend) => [`--workload=${w}`, `--epochs=${epochsFor[w]}`, `--rows=${rowsFor[w]}`, `--backend=${backend}`];
 const torchArgs = (w, t) => ['--workload', w, '--epochs', String(epochsFor[w]), '--rows', String(rowsFor[w]), '--threads', String(t)];
 
@@ -43,15 +45,13 @@ const PEERS = [
   { name: 'moe-wasm-simd', workloads: ['w1', 'w2', 'w3'], cmd: (w) => node('peer-moe.mjs', moeArgs(w, 'simd')) },
   { name: 'moe-wasm-threads-2', workloads: ['w1', 'w2', 'w3'], cmd: (w) => node('peer-moe.mjs', moeArgs(w, 'simd', 2)) },
   { name: 'moe-wasm-baseline', workloads: ['w1', 'w2', 'w3'], cmd: (w) => node('peer-moe.mjs', moeArgs(w, 'baseline')) },
-  { name: 'native (C++ core, -march=native)', all: ['w1', 'w2', 'w3'],
-    cmd: () => [join(root, 'build/native/bench_train'), ['--data', dataDir, '--json', '--epochs', String(epochsFor.w1), '--heavy-epochs', String(epochsFor.w2), '--w2-rows', String(heavyRows)]] },
+  { name: 'native (C++ core, -march=native)', all: ['w1', 'w2', 'w3'], cmd: () => [join(root, 'build/native/bench_train'), nativeArgs()] },
   // The same core built for SSE4.1 only: 128-bit vectors like wasm SIMD128, so wasm / this ratio is
   // what the wasm code costs at the same vector width (the -march=native build may use AVX-512).
-  { name: 'native (C++ core, -msse4.1)', all: ['w1', 'w2', 'w3'],
-    cmd: () => [join(root, 'build/native-sse41/bench_train'), ['--data', dataDir, '--json', '--epochs', String(epochsFor.w1), '--heavy-epochs', String(epochsFor.w2), '--w2-rows', String(heavyRows)]] },
+  { name: 'native (C++ core, -msse4.1)', all: ['w1', 'w2', 'w3'], cmd: () => [join(root, 'build/native-sse41/bench_train'), nativeArgs()] },
   // One thread with the pool's profile: every unit timed, the step projected onto 2..8 threads.
   { name: 'native 1-thread profile', all: ['w1', 'w2', 'w3'],
-    cmd: () => [join(root, 'build/native/bench_train'), ['--data', dataDir, '--json', '--threads', '1', '--profile', '--epochs', String(epochsFor.w1), '--heavy-epochs', String(epochsFor.w2), '--w2-rows', String(heavyRows)]] },
+    cmd: () => [join(root, 'build/native/bench_train'), [...nativeArgs(), '--threads', '1', '--profile']] },
   { name: 'tfjs-wasm', workloads: ['w1', 'w2'], cmd: (w) => node('peer-tfjs.mjs', tfjsArgs(w, 'wasm')),
     skip: { w3: 'no top-k gating in the TF.js Layers model (W3 is moe-wasm top-2 vs its own dense gate)' } },
   { name: 'tfjs-cpu', workloads: ['w1'], cmd: (w) => node('peer-tfjs.mjs', tfjsArgs(w, 'cpu')),
@@ -238,7 +238,7 @@ const profiled = (w) => {
   const runs = results[w]?.['native 1-thread profile']?.filter((r) => r.projectedSpeedup) ?? [];
   if (!runs.length) return null;
   const mid = (f) => median(runs.map(f));
-  return { speedup2: mid((r) => r.projectedSpeedup['2']), serialFraction: mid((r) => r.serialFraction), projected8: mid((r) => r.projectedSpeedup['8']), fromProfile: true };
+  return { speedup2: mid((r) => r.projectedSpeedup['2']), serialFraction: mid((r) => r.serialFraction), projected8: mid((r) => r.projectedSpeedup['8']) };
 };
 const threadsProjection = {
   ...Object.fromEntries(['w1', 'w2', 'w3'].map((w) => [`${w} native, 1-thread profile`, profiled(w)]).filter(([, v]) => v)),
